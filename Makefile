@@ -1,0 +1,48 @@
+# Guichet — every set-up step a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test e2e lint bench install migrate clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+## make demo: install, migrate SQLite, load the demo territory, run web server + worker.
+demo: migrate
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
+
+## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).
+test: install
+	$(PY) -m pytest -m "not e2e" -q
+
+## make e2e: browser journeys with Debian's chromium and axe-core.
+e2e: install node_modules/axe-core/axe.min.js
+	$(PY) -m pytest -m e2e -q tests/e2e
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## make bench: inbox and case page latency on a generated dataset, receipt email delay.
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var node_modules

@@ -1,0 +1,119 @@
+"""Users (residents and agents log in by email), resident profiles and agent memberships."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **fields)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("adresse électronique", unique=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    is_staff = models.BooleanField("accès à l'administration technique", default=False)
+    is_active = models.BooleanField("actif", default=True)
+    date_joined = models.DateTimeField("inscription", default=timezone.now)
+    email_verified_at = models.DateTimeField("adresse vérifiée le", null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def is_agent(self) -> bool:
+        return self.memberships.exists()
+
+
+class ResidentProfile(models.Model):
+    """What a resident tells us once and every form reuses ("Dites-le-nous une fois")."""
+
+    class Civility(models.TextChoices):
+        NONE = "", "Non précisée"
+        MADAME = "Mme", "Madame"
+        MONSIEUR = "M.", "Monsieur"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Courriel"
+        PHONE = "phone", "Téléphone"
+        MAIL = "mail", "Courrier postal"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    civility = models.CharField("civilité", max_length=4, choices=Civility.choices, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=100, blank=True)
+    preferred_channel = models.CharField("canal préféré", max_length=10,
+                                         choices=Channel.choices, default=Channel.EMAIL)
+    optional_emails = models.BooleanField(
+        "recevoir par courriel les réponses et les nouvelles de mes demandes", default=True,
+        help_text="Les accusés de réception et les messages de sécurité sont toujours envoyés.",
+    )
+
+    class Meta:
+        verbose_name = "profil d'usager"
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def postal_address(self) -> str:
+        return ", ".join(p for p in (self.address, f"{self.postcode} {self.city}".strip()) if p)
+
+
+class Membership(models.Model):
+    """An agent's place in a unit, and what they may do there."""
+
+    class Role(models.TextChoices):
+        RECEPTION = "reception", "Accueil"
+        AGENT = "agent", "Agent"
+        MANAGER = "manager", "Responsable de service"
+        ADMIN = "admin", "Administrateur"
+        DPO = "dpo", "Délégué à la protection des données"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE,
+                             related_name="memberships", verbose_name="service")
+    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.AGENT)
+    title = models.CharField("fonction affichée aux usagers", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "affectation d'agent"
+        verbose_name_plural = "affectations d'agents"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="one_membership_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.unit} ({self.get_role_display()})"

@@ -1,0 +1,86 @@
+"""Account actions. Links sent by email are signed with the SECRET_KEY and expire; a magic link
+works once, because logging in changes `last_login`, which the link is bound to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from guichet.notifications.services import notification_queue
+
+from .models import ResidentProfile, User
+
+MAGIC_SALT = "guichet.magic-link"
+VERIFY_SALT = "guichet.verify-email"
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, first_name: str, last_name: str) -> User:
+    user = User.objects.create_user(email=email, password=password, first_name=first_name,
+                                    last_name=last_name)
+    ResidentProfile.objects.create(user=user)
+    email_verification_send(user=user)
+    return user
+
+
+def profile_for(user: User) -> ResidentProfile:
+    profile, _ = ResidentProfile.objects.get_or_create(user=user)
+    return profile
+
+
+def email_verification_send(*, user: User) -> None:
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+    notification_queue(
+        template="email_verification", recipient=user.email, mandatory=True,
+        context={"user": user, "url": settings.SITE_URL + reverse("portal:verify_email",
+                                                                  args=[token])},
+    )
+
+
+def email_verification_check(*, token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT,
+                             max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e"), is_active=True).first()
+    if user and not user.email_verified_at:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def _login_stamp(user: User) -> str:
+    return user.last_login.isoformat() if user.last_login else ""
+
+
+@transaction.atomic
+def magic_link_send(*, email: str) -> None:
+    """Send a login link if an active account has this address; say nothing otherwise."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return
+    token = signing.dumps({"u": user.pk, "l": _login_stamp(user)}, salt=MAGIC_SALT)
+    notification_queue(
+        template="magic_link", recipient=user.email, mandatory=True,
+        context={"user": user, "minutes": settings.MAGIC_LINK_MAX_AGE // 60,
+                 "url": settings.SITE_URL + reverse("portal:magic_link_login", args=[token])},
+    )
+
+
+def magic_link_user(*, token: str) -> User | None:
+    """The user a valid, unused, unexpired link is for. Using the link proves the address."""
+    try:
+        data = signing.loads(token, salt=MAGIC_SALT, max_age=settings.MAGIC_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or _login_stamp(user) != data.get("l"):
+        return None
+    if not user.email_verified_at:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user

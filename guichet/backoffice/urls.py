@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("demandes/<str:reference>/", views.case, name="case"),
+    path("demandes/<str:reference>/repondre/", views.case_reply, name="case_reply"),
+    path("demandes/<str:reference>/note/", views.case_note, name="case_note"),
+    path("demandes/<str:reference>/attribuer/", views.case_assign, name="case_assign"),
+    path("demandes/<str:reference>/transferer/", views.case_transfer, name="case_transfer"),
+    path("demandes/<str:reference>/statut/", views.case_status, name="case_status"),
+    path("demandes/<str:reference>/cloturer/", views.case_close, name="case_close"),
+    path("usagers/<int:user_id>/", views.person, name="person"),
+    path("journal/", views.journal, name="journal"),
+]

@@ -1,0 +1,31 @@
+"""The kinds of request a Case can be. Each domain app registers its own in AppConfig.ready(),
+so that reports, procedures, appointments and bookings plug in without changing `cases`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    # Resident-facing name of the next step while the case is open.
+    next_step: str = "Le service étudie votre demande."
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(code: str, label: str, **options) -> Kind:
+    kind = Kind(code=code, label=label, **options)
+    _KINDS[code] = kind
+    return kind
+
+
+def get(code: str) -> Kind:
+    return _KINDS.get(code) or Kind(code=code, label=code)
+
+
+def all_kinds() -> list[Kind]:
+    return list(_KINDS.values())

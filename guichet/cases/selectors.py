@@ -1,0 +1,65 @@
+"""Who may see and handle which cases. Every view goes through these."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from guichet.accounts.models import Membership
+from guichet.organisations.models import Unit
+
+from .models import Case
+
+
+def agent_unit_ids(user) -> set[int]:
+    """The units whose cases an agent handles: their own, or every unit of an organisation
+    where they are administrator."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_agent_unit_ids", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).values_list(
+        "unit_id", "role", "unit__organisation_id"))
+    units = {unit_id for unit_id, _, _ in memberships}
+    admin_orgs = {org for _, role, org in memberships if role == Membership.Role.ADMIN}
+    if admin_orgs:
+        units |= set(Unit.objects.filter(organisation_id__in=admin_orgs)
+                     .values_list("pk", flat=True))
+    user._agent_unit_ids = units
+    return units
+
+
+def is_agent(user) -> bool:
+    return bool(agent_unit_ids(user))
+
+
+def has_role(user, *roles: str) -> bool:
+    return user.is_authenticated and Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def cases_for_agent(user) -> QuerySet[Case]:
+    return Case.objects.filter(unit_id__in=agent_unit_ids(user))
+
+
+def agent_can_handle(user, case: Case) -> bool:
+    return case.unit_id in agent_unit_ids(user)
+
+
+def cases_for_resident(user) -> QuerySet[Case]:
+    return Case.objects.filter(requester=user) if user.is_authenticated else Case.objects.none()
+
+
+def unit_agents(unit) -> QuerySet:
+    return get_user_model().objects.filter(memberships__unit=unit, is_active=True).distinct()
+
+
+def case_handler(case: Case) -> dict | None:
+    """Name and role of the agent handling a case, as the resident may know them (CRPA L111-2)."""
+    if not case.assignee_id:
+        return None
+    membership = (Membership.objects.filter(user_id=case.assignee_id, unit_id=case.unit_id)
+                  .select_related("user").first())
+    user = case.assignee
+    role = (membership.title or membership.get_role_display()) if membership else "Agent"
+    return {"name": user.get_full_name() or "Un agent du service", "role": role}

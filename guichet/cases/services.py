@@ -1,0 +1,307 @@
+"""Every change to a case goes through these functions: each checks the current state, writes the
+timeline and the journal, and queues the notifications, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from guichet.journal.models import Entry
+from guichet.journal.services import journal_record
+from guichet.lib.files import CheckedFile, random_name
+from guichet.notifications.services import notification_queue
+
+from .models import Attachment, Case, Event, ReferenceSequence, Status
+from .selectors import agent_can_handle, unit_agents
+
+
+class CaseError(Exception):
+    """A change refused by the rules; its message is French and shown to the user as is."""
+
+
+def next_reference(*, organisation, year: int) -> str:
+    """`PREFIX-YEAR-NNNNNN`, sequential per organisation and year, safe under concurrency: the
+    sequence row stays locked until the caller's transaction ends."""
+    sequence, _ = ReferenceSequence.objects.get_or_create(organisation=organisation, year=year)
+    ReferenceSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
+    value = ReferenceSequence.objects.values_list("last_value", flat=True).get(pk=sequence.pk)
+    return f"{organisation.reference_prefix}-{year}-{value:06d}"
+
+
+def _add_event(case: Case, kind: str, *, actor=None, body: str = "", at=None, **data) -> Event:
+    at = at or timezone.now()
+    event = Event.objects.create(case=case, kind=kind, actor=actor, body=body, data=data,
+                                 created_at=at)
+    Case.objects.filter(pk=case.pk).update(updated_at=at)
+    case.updated_at = at
+    return event
+
+
+def _attach(case: Case, event: Event, files: Sequence[CheckedFile], user) -> list[Attachment]:
+    attachments = []
+    for checked in files:
+        attachment = Attachment(case=case, event=event, original_name=checked.original_name,
+                                content_type=checked.content_type, size=checked.size,
+                                uploaded_by=user)
+        checked.upload.seek(0)
+        attachment.file.save(random_name(checked.extension), checked.upload, save=False)
+        attachment.save()
+        attachments.append(attachment)
+        _add_event(case, Event.Kind.ATTACHMENT_ADDED, actor=user, body=checked.original_name,
+                   attachment=attachment.pk)
+    return attachments
+
+
+def _receipt_context(case: Case) -> dict:
+    return {"case": case, "unit": case.unit, "organisation": case.organisation}
+
+
+@transaction.atomic
+def case_create(
+    *,
+    kind: str,
+    channel: str,
+    organisation,
+    unit,
+    subject: str,
+    message: str,
+    requester=None,
+    requester_name: str = "",
+    requester_email: str = "",
+    requester_phone: str = "",
+    files: Sequence[CheckedFile] = (),
+    acting_user=None,
+    created_at: dt.datetime | None = None,
+) -> Case:
+    """Register a request from any channel: reference, first timeline event, SLA clock and
+    registration receipt, all or nothing."""
+    if unit.organisation_id != organisation.pk:
+        raise CaseError("Ce service n'appartient pas à cette collectivité.")
+    now = created_at or timezone.now()
+    if requester is not None:
+        requester_name = requester_name or requester.get_full_name() or requester.email
+        requester_email = requester_email or requester.email
+    calendar = organisation.calendar()
+    case = Case.objects.create(
+        reference=next_reference(organisation=organisation, year=timezone.localdate(now).year),
+        kind=kind, channel=channel, organisation=organisation, unit=unit, subject=subject,
+        requester=requester, requester_name=requester_name, requester_email=requester_email,
+        requester_phone=requester_phone, created_at=now, updated_at=now,
+        first_response_due_at=calendar.add(now, dt.timedelta(hours=unit.first_response_hours)),
+        resolution_due_at=calendar.add(now, dt.timedelta(hours=unit.resolution_hours)),
+    )
+    author = acting_user or requester
+    event = _add_event(case, Event.Kind.SUBMITTED, actor=author, body=message, at=now,
+                       channel=channel)
+    _attach(case, event, files, author)
+    if acting_user is not None:
+        journal_record(actor=acting_user, action=Entry.Action.CASE_CREATED, case=case,
+                       person=requester, channel=channel)
+    if requester_email:
+        notification_queue(template="registration_receipt", recipient=requester_email,
+                           context=_receipt_context(case), case=case, mandatory=True)
+    return case
+
+
+def _resume_clock(case: Case, now: dt.datetime) -> None:
+    """Push the due dates forward by the business time spent waiting for the resident."""
+    if not case.paused_at:
+        return
+    calendar = case.organisation.calendar()
+    for field in ("first_response_due_at", "resolution_due_at"):
+        due = getattr(case, field)
+        if field == "first_response_due_at" and case.first_responded_at:
+            continue
+        if due and due > case.paused_at:
+            setattr(case, field, calendar.add(now, calendar.between(case.paused_at, due)))
+    case.paused_at = None
+
+
+def _set_status(case: Case, status: str, *, actor, now: dt.datetime, reason: str = "") -> None:
+    if not case.can_become(status):
+        raise CaseError(
+            f"Une demande « {case.get_status_display()} » ne peut pas passer à "
+            f"« {Status(status).label} »."
+        )
+    previous = case.status
+    if previous == Status.WAITING:
+        _resume_clock(case, now)
+    if status == Status.WAITING:
+        case.paused_at = now
+    if status in (Status.RESOLVED, Status.REJECTED):
+        case.resolved_at = now
+    elif status == Status.CLOSED:
+        case.closed_at = now
+        case.resolved_at = case.resolved_at or now
+    else:
+        case.resolved_at = None
+    case.status = status
+    case.save(update_fields=["status", "paused_at", "resolved_at", "closed_at",
+                             "first_response_due_at", "resolution_due_at"])
+    _add_event(case, Event.Kind.STATUS_CHANGED, actor=actor, body=reason, at=now,
+               old=previous, new=status)
+
+
+def _check_agent(case: Case, agent) -> None:
+    if not agent_can_handle(agent, case):
+        raise CaseError("Vous n'êtes pas habilité à traiter cette demande.")
+
+
+@transaction.atomic
+def case_reply(*, case: Case, agent, body: str, files: Sequence[CheckedFile] = (),
+               wait_for_resident: bool = False) -> Event:
+    """A message to the resident. The first one stops the first-response clock."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_agent(case, agent)
+    if case.status == Status.CLOSED:
+        raise CaseError("Cette demande est close : rouvrez-la avant de répondre.")
+    now = timezone.now()
+    event = _add_event(case, Event.Kind.AGENT_MESSAGE, actor=agent, body=body, at=now)
+    _attach(case, event, files, agent)
+    if not case.first_responded_at:
+        case.first_responded_at = now
+        case.save(update_fields=["first_responded_at"])
+    if case.assignee_id is None:
+        _assign(case, agent, actor=agent, now=now)
+    target = Status.WAITING if wait_for_resident else Status.IN_PROGRESS
+    if case.status != target and case.can_become(target) and case.status != Status.RESOLVED:
+        _set_status(case, target, actor=agent, now=now)
+    journal_record(actor=agent, action=Entry.Action.CASE_REPLIED, case=case,
+                   person=case.requester)
+    _notify_resident(case, "agent_message", event=event)
+    return event
+
+
+def _notify_resident(case: Case, template: str, *, event: Event | None = None) -> None:
+    if not case.requester_email:
+        return
+    agent = event.actor if event else None
+    notification_queue(
+        template=template, recipient=case.requester_email, case=case, user=case.requester,
+        context={**_receipt_context(case), "event": event, "agent": agent},
+    )
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, agent, body: str, files: Sequence[CheckedFile] = ()) -> Event:
+    """An internal note: agents only, never shown to the resident."""
+    _check_agent(case, agent)
+    event = _add_event(case, Event.Kind.INTERNAL_NOTE, actor=agent, body=body)
+    _attach(case, event, files, agent)
+    journal_record(actor=agent, action=Entry.Action.CASE_NOTED, case=case)
+    return event
+
+
+@transaction.atomic
+def case_resident_reply(*, case: Case, body: str, files: Sequence[CheckedFile] = (),
+                        user=None) -> Event:
+    """A message from the resident. It restarts a paused clock and re-opens a resolved case."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Status.CLOSED:
+        raise CaseError("Cette demande est close. Pour une nouvelle question, faites une "
+                        "nouvelle demande.")
+    now = timezone.now()
+    event = _add_event(case, Event.Kind.RESIDENT_MESSAGE, actor=user, body=body, at=now)
+    _attach(case, event, files, user)
+    if case.status in (Status.WAITING, Status.RESOLVED, Status.REJECTED):
+        _set_status(case, Status.IN_PROGRESS, actor=user, now=now,
+                    reason="Nouveau message de l'usager")
+    return event
+
+
+def _assign(case: Case, assignee, *, actor, now) -> None:
+    previous = case.assignee
+    case.assignee = assignee
+    case.save(update_fields=["assignee"])
+    _add_event(case, Event.Kind.ASSIGNED, actor=actor, at=now,
+               old=previous.pk if previous else None,
+               new=assignee.pk if assignee else None,
+               new_name=assignee.get_full_name() if assignee else "")
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee, acting_user) -> Case:
+    """Give the case to an agent of its unit (or to nobody, back to the unit's queue)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_agent(case, acting_user)
+    if assignee is not None and not unit_agents(case.unit).filter(pk=assignee.pk).exists():
+        raise CaseError("Cet agent ne fait pas partie du service chargé de la demande.")
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return case
+    _assign(case, assignee, actor=acting_user, now=timezone.now())
+    journal_record(actor=acting_user, action=Entry.Action.CASE_ASSIGNED, case=case,
+                   assignee=assignee.pk if assignee else None)
+    return case
+
+
+@transaction.atomic
+def case_transfer(*, case: Case, unit, reason: str, acting_user) -> Case:
+    """Send the case to another unit of the same organisation, or between an EPCI and one of its
+    member communes. The reference and the clock stay; the case goes back to the queue."""
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    _check_agent(case, acting_user)
+    if not reason.strip():
+        raise CaseError("Indiquez le motif du transfert.")
+    if unit.pk == case.unit_id:
+        raise CaseError("La demande est déjà dans ce service.")
+    allowed = {org.pk for org in case.organisation.territory()}
+    if unit.organisation_id not in allowed:
+        raise CaseError("Ce service n'appartient ni à la collectivité de la demande, ni à son "
+                        "intercommunalité ou à ses communes membres.")
+    now = timezone.now()
+    old_unit = case.unit
+    case.unit = unit
+    case.organisation_id = unit.organisation_id
+    case.assignee = None
+    case.save(update_fields=["unit", "organisation", "assignee"])
+    _add_event(case, Event.Kind.TRANSFERRED, actor=acting_user, body=reason, at=now,
+               old_unit=old_unit.pk, old_unit_name=str(old_unit), new_unit=unit.pk,
+               new_unit_name=str(unit))
+    journal_record(actor=acting_user, action=Entry.Action.CASE_TRANSFERRED, case=case,
+                   old_unit=old_unit.pk, new_unit=unit.pk)
+    return case
+
+
+@transaction.atomic
+def case_change_status(*, case: Case, status: str, acting_user, reason: str = "") -> Case:
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    _check_agent(case, acting_user)
+    _set_status(case, status, actor=acting_user, now=timezone.now(), reason=reason)
+    journal_record(actor=acting_user, action=Entry.Action.CASE_STATUS, case=case, status=status)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, acting_user, message: str) -> Case:
+    """Close with a resolution message to the resident, who is told by email."""
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    _check_agent(case, acting_user)
+    if not message.strip():
+        raise CaseError("Écrivez le message de clôture adressé à l'usager.")
+    if not case.can_become(Status.CLOSED):
+        raise CaseError("Cette demande est déjà close.")
+    now = timezone.now()
+    event = _add_event(case, Event.Kind.AGENT_MESSAGE, actor=acting_user, body=message, at=now)
+    if not case.first_responded_at:
+        case.first_responded_at = now
+        case.save(update_fields=["first_responded_at"])
+    _set_status(case, Status.CLOSED, actor=acting_user, now=now)
+    journal_record(actor=acting_user, action=Entry.Action.CASE_CLOSED, case=case,
+                   person=case.requester)
+    _notify_resident(case, "case_closed", event=event)
+    return case
+
+
+def case_record_notification(*, case: Case, notification) -> None:
+    """Timeline trace of a delivery outcome (called by the notifications worker)."""
+    if notification.status == notification.Status.SENT:
+        kind = (Event.Kind.RECEIPT_SENT if notification.template == "registration_receipt"
+                else Event.Kind.NOTIFICATION_SENT)
+    else:
+        kind = Event.Kind.NOTIFICATION_FAILED
+    _add_event(case, kind, body=notification.subject, notification=notification.pk,
+               template=notification.template, recipient=notification.recipient)

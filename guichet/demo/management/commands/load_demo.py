@@ -1,0 +1,43 @@
+"""`manage.py load_demo`: the demo territory and a few hundred cases, loaded idempotently."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from guichet.cases.models import Case
+from guichet.demo.history import DEFAULT_CASES, DEFAULT_DAYS, HistoryLoader
+from guichet.demo.territory import logins, territory_load
+
+
+class Command(BaseCommand):
+    help = ("Charge le territoire de démonstration (intercommunalité, communes, services, élus, "
+            "agents, usagers) et quelques centaines de demandes. Sans effet s'il est déjà là.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=DEFAULT_CASES,
+                            help="nombre de demandes à créer la première fois (défaut : 300)")
+        parser.add_argument("--days", type=int, default=DEFAULT_DAYS,
+                            help="période couverte par les demandes, en jours (défaut : 180)")
+
+    def handle(self, *args, cases, days, **options):
+        territory = territory_load()
+        orgs = list(territory.organisations.values())
+        if Case.objects.filter(organisation__in=orgs).exists():
+            self.stdout.write("Territoire de démonstration à jour ; ses demandes sont déjà là.")
+        else:
+            count = HistoryLoader(territory, count=cases, days=days).load()
+            self.stdout.write(f"Territoire de démonstration chargé : {count} demandes créées.")
+        self.print_logins()
+
+    def print_logins(self):
+        rows = logins()
+        width = max(len(role) for role, _, _ in rows)
+        email_width = max(len(email) for _, email, _ in rows)
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS("Comptes de démonstration"))
+        out.write(f"  {'Rôle'.ljust(width)}  {'Identifiant'.ljust(email_width)}  Mot de passe")
+        for role, email, password in rows:
+            out.write(f"  {role.ljust(width)}  {email.ljust(email_width)}  {password}")
+        out.write(f"  Espace agents : {settings.SITE_URL}/agents/ — administration : "
+                  f"{settings.SITE_URL}/admin/")
+        out.write("")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "guichet.organisations"
+    verbose_name = "Collectivités"

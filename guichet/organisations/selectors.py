@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from .models import ElectedOfficial, Organisation, Unit
+
+
+def territory_organisation() -> Organisation | None:
+    """The organisation that runs this Guichet: TERRITORY_SLUG, else the first EPCI, else any."""
+    slug = getattr(settings, "TERRITORY_SLUG", "")
+    orgs = Organisation.objects.filter(is_active=True)
+    if slug:
+        return orgs.filter(slug=slug).first()
+    return orgs.order_by("kind", "name").filter(kind="epci").first() or orgs.first()
+
+
+def organisations_for_portal():
+    """Every active collectivité with its contactable units and officials, in three queries."""
+    return Organisation.objects.filter(is_active=True).prefetch_related(
+        Prefetch("units", queryset=Unit.objects.filter(is_active=True, is_contactable=True)),
+        Prefetch("officials", queryset=ElectedOfficial.objects.filter(is_contactable=True)),
+    )

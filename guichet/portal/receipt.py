@@ -1,0 +1,71 @@
+"""The registration receipt as a PDF the resident can keep (fpdf2, core fonts)."""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from fpdf import FPDF
+
+# Core PDF fonts cover Latin-1; these common French characters lie outside it.
+_LATIN1 = str.maketrans({"œ": "oe", "Œ": "OE", "’": "'", "‘": "'", "“": '"', "”": '"',
+                         "…": "...", "–": "-", "—": "-", "\u202f": " ", "€": "EUR"})
+
+
+def _text(value) -> str:
+    return str(value).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def _when(value) -> str:
+    return date_format(timezone.localtime(value), "l j F Y à H:i")
+
+
+def _line(pdf: FPDF, height: float, text: str) -> None:
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def receipt_pdf_bytes(case) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_title(_text(f"Accusé d'enregistrement {case.reference}"))
+    pdf.set_author(_text(case.organisation.name))
+    pdf.set_lang("fr")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    _line(pdf, 9, _text(case.organisation.name))
+    pdf.set_font("Helvetica", "", 11)
+    if case.organisation.address:
+        _line(pdf, 6, _text(case.organisation.address))
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", 14)
+    _line(pdf, 8, _text("Accusé d'enregistrement de votre demande"))
+    pdf.ln(2)
+    rows = [
+        ("Référence", case.reference),
+        ("Reçue le", _when(case.created_at)),
+        ("Objet", case.subject),
+        ("Demandeur", case.requester_name),
+        ("Service chargé de la demande", case.unit.name),
+    ]
+    contact = ", ".join(p for p in (case.unit.email, case.unit.phone) if p)
+    if contact:
+        rows.append(("Contact du service", contact))
+    if case.unit.address:
+        rows.append(("Adresse du service", " ".join(case.unit.address.split())))
+    if case.first_response_due_at:
+        rows.append(("Première réponse au plus tard le", _when(case.first_response_due_at)))
+    for label, value in rows:
+        pdf.set_font("Helvetica", "B", 11)
+        _line(pdf, 6, _text(label))
+        pdf.set_font("Helvetica", "", 11)
+        _line(pdf, 6, _text(value))
+        pdf.ln(1)
+    pdf.ln(4)
+    _line(pdf, 6, _text(
+        "Suivez votre demande et répondez au service à l'adresse : "
+        f"{settings.SITE_URL}{case.get_absolute_url()}"
+    ))
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "I", 9)
+    _line(pdf, 5, _text(
+        "Ce document atteste l'enregistrement de votre demande. Il ne préjuge pas de la "
+        "réponse qui y sera apportée."
+    ))
+    return bytes(pdf.output())

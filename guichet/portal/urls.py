@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import account, cases, contact, errors, pages
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", contact.home, name="home"),
+    path("collectivites/<slug:org_slug>/", contact.organisation, name="organisation"),
+    path("collectivites/<slug:org_slug>/services/<slug:unit_slug>/ecrire/", contact.contact_unit,
+         name="contact_unit"),
+    path("collectivites/<slug:org_slug>/elus/<int:official_id>/ecrire/", contact.contact_official,
+         name="contact_official"),
+    path("demande-envoyee/<str:token>/", contact.confirmation, name="confirmation"),
+    path("suivi/<str:token>/", cases.case_by_token, name="case_by_token"),
+    path("suivi/<str:token>/accuse-d-enregistrement.pdf", cases.receipt_pdf, name="receipt_pdf"),
+    path("pieces/<str:key>/", cases.attachment, name="attachment"),
+    path("mes-demandes/", cases.my_cases, name="my_cases"),
+    path("connexion/", account.login, name="login"),
+    path("connexion/lien/", account.magic_link_request, name="magic_link"),
+    path("connexion/lien/<str:token>/", account.magic_link_login, name="magic_link_login"),
+    path("deconnexion/", account.logout, name="logout"),
+    path("inscription/", account.register, name="register"),
+    path("compte/verifier/<str:token>/", account.verify_email, name="verify_email"),
+    path("compte/verifier/", account.resend_verification, name="resend_verification"),
+    path("mot-de-passe/oubli/", account.password_reset, name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", account.password_reset_done, name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", account.password_reset_confirm,
+         name="password_reset_confirm"),
+    path("mon-profil/", account.profile, name="profile"),
+    path("accessibilite/", pages.accessibility, name="accessibility"),
+    path("donnees-personnelles/", pages.privacy, name="privacy"),
+]

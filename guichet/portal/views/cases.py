@@ -1,0 +1,93 @@
+"""The resident's side of a case: "Mes demandes", the case page, replies, receipt and files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from guichet.cases.models import Attachment, Case, Event
+from guichet.cases.selectors import agent_can_handle, case_handler, cases_for_resident
+from guichet.cases.services import CaseError, case_resident_reply
+from guichet.journal.models import Entry
+from guichet.journal.services import journal_record
+
+from ..forms import ReplyForm
+from ..receipt import receipt_pdf_bytes
+from .contact import SESSION_CASES, remember_case
+
+
+@login_required
+def my_cases(request):
+    cases = cases_for_resident(request.user).select_related("unit", "organisation")
+    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/my_cases.html", {"page": page})
+
+
+def _resident_case(request, token) -> Case:
+    """The case behind a follow-up link. A case filed from an account is shown only to that
+    account; one filed without an account, to whoever holds the link."""
+    case = get_object_or_404(Case.objects.select_related("unit", "organisation", "assignee"),
+                             token=token)
+    if case.requester_id and request.user.is_authenticated and (
+        case.requester_id != request.user.pk
+    ):
+        raise Http404
+    return case
+
+
+def case_by_token(request, token):
+    case = _resident_case(request, token)
+    if case.requester_id and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    remember_case(request, case)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_resident_reply(case=case, body=form.cleaned_data["body"],
+                                files=form.cleaned_data["attachments"],
+                                user=request.user if request.user.is_authenticated else None)
+        except CaseError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Votre message a été envoyé au service.")
+            return redirect("portal:case_by_token", token=case.token)
+    events = (case.events.exclude(kind__in=Event.INTERNAL_KINDS)
+              .select_related("actor").prefetch_related("attachments"))
+    return render(request, "portal/case.html", {
+        "case": case, "events": events, "form": form, "error": error,
+        "handler": case_handler(case),
+    })
+
+
+def receipt_pdf(request, token):
+    case = _resident_case(request, token)
+    if case.requester_id and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = HttpResponse(receipt_pdf_bytes(case), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="accuse-enregistrement-{case.reference}.pdf"')
+    return response
+
+
+def attachment(request, key):
+    """A file is served to the agents of the case's unit, to the resident who owns the case, or
+    to the browser that filed or followed it without an account — never from a public URL."""
+    item = get_object_or_404(Attachment.objects.select_related("case", "event"), key=key)
+    case = item.case
+    user = request.user
+    if user.is_authenticated and agent_can_handle(user, case):
+        journal_record(actor=user, action=Entry.Action.ATTACHMENT_VIEWED, case=case,
+                       person=case.requester, attachment=item.pk)
+    elif item.event.is_internal:
+        raise Http404
+    elif case.requester_id:
+        if case.requester_id != user.pk:
+            raise Http404
+    elif case.token not in request.session.get(SESSION_CASES, []):
+        raise Http404
+    inline = item.content_type in ("application/pdf", "image/jpeg", "image/png", "image/webp")
+    return FileResponse(item.file.open("rb"), as_attachment=not inline,
+                        filename=item.original_name, content_type=item.content_type)
