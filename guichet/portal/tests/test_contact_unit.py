@@ -1,0 +1,57 @@
+"""Writing to a unit: registration, instant receipt, bad input, files checked by content."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from guichet.cases.models import Case
+
+
+def url(unit):
+    return reverse("portal:contact_unit", args=[unit.organisation.slug, unit.slug])
+
+
+def test_anonymous_resident_files_a_request_and_gets_a_receipt(client, unit, deliver, mailoutbox):
+    response = client.post(url(unit), {"subject": "Trottoir abîmé", "message": "Rue Foch.",
+                                       "name": "Marc Blanc", "email": "marc@exemple.fr"})
+    case = Case.objects.get()
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert case.reference in page.content.decode()
+    assert case.reference.startswith("HAY-")
+    deliver()
+    assert [m.to for m in mailoutbox] == [["marc@exemple.fr"]]
+    assert case.reference in mailoutbox[0].subject + mailoutbox[0].body
+    assert case.token in mailoutbox[0].body
+
+
+def test_bad_input_is_explained_in_french_and_kept(client, unit):
+    response = client.post(url(unit), {"subject": "Mon objet", "message": "", "name": "",
+                                       "email": "pas-une-adresse"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Mon objet" in html
+    assert "Ce champ est obligatoire" in html
+    assert "adresse électronique valide" in html or "adresse e-mail valide" in html or "courriel valide" in html
+    assert not Case.objects.exists()
+
+
+def test_a_disguised_executable_is_refused(client, unit):
+    fake = SimpleUploadedFile("facture.pdf", b"\x7fELF\x02\x01\x01" + b"\0" * 200,
+                              content_type="application/pdf")
+    response = client.post(url(unit), {"subject": "Objet", "message": "Texte", "name": "Marc",
+                                       "email": "marc@exemple.fr", "attachments": [fake]})
+    assert response.status_code == 200
+    assert not Case.objects.exists()
+    assert "facture.pdf" in response.content.decode()
+
+
+def test_signed_in_resident_sees_the_form_prefilled(client, unit, resident):
+    client.force_login(resident)
+    html = client.get(url(unit)).content.decode()
+    assert "alice@exemple.fr" in html or 'name="email"' not in html
+
+
+def test_it_checks_ownership(client, unit, other_commune):
+    """A unit is only reachable under its own organisation."""
+    response = client.get(reverse("portal:contact_unit", args=[other_commune.slug, unit.slug]))
+    assert response.status_code == 404
