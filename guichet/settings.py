@@ -187,6 +187,9 @@ NOTIFICATION_RETRY_BASE_SECONDS = int(env("NOTIFICATION_RETRY_BASE_SECONDS", "30
 # A delivery claimed longer ago than this is considered abandoned by a dead worker.
 NOTIFICATION_STALE_SECONDS = int(env("NOTIFICATION_STALE_SECONDS", "300"))
 
+# Back-office: a case is "due soon" when its resolution is due within this many hours.
+DUE_SOON_HOURS = int(env("DUE_SOON_HOURS", "24"))
+
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -1,9 +1,17 @@
 from django.utils.functional import SimpleLazyObject
 
+from guichet.accounts.models import Membership
+
 
 def roles(request):
+    """Lazy, so that pages that never ask pay no query."""
+    user = request.user
+
     def is_agent():
-        user = request.user
         return user.is_authenticated and user.memberships.exists()
 
-    return {"is_agent": SimpleLazyObject(is_agent)}
+    def is_dpo():
+        return user.is_authenticated and user.memberships.filter(
+            role=Membership.Role.DPO).exists()
+
+    return {"is_agent": SimpleLazyObject(is_agent), "is_dpo": SimpleLazyObject(is_dpo)}

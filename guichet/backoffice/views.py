@@ -1,9 +1,259 @@
+"""The agents' back-office: one inbox for the cases of their units, the case page and its
+actions, the person page and the DPO's journal. Every action goes through `cases.services`; every
+view of personal data is written to the journal."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.models import Membership
+from guichet.cases import services
+from guichet.cases.models import Case, Event
+from guichet.cases.selectors import (
+    agent_unit_ids,
+    case_handler,
+    cases_for_agent,
+    has_role,
+    unit_agents,
+)
+from guichet.cases.services import CaseError
+from guichet.journal.models import Entry
+from guichet.journal.services import journal_record
+from guichet.organisations.models import Organisation, Unit
+
+from . import forms
+from .inbox import TAB_CODES, TABS, sort_cases, tab_counts, tab_filters
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def agent_required(view):
+    """Signed-in members of at least one unit; anyone else gets the French 403 page."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not agent_unit_ids(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-inbox = case = case_reply = case_note = case_assign = case_transfer = _todo
-case_status = case_close = person = journal = _todo
+def _querystring(params, **changes) -> str:
+    query = params.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value:
+            query[key] = value
+    return query.urlencode()
+
+
+@agent_required
+def inbox(request):
+    user = request.user
+    units = list(Unit.objects.filter(pk__in=agent_unit_ids(user)).select_related("organisation"))
+    agents = get_user_model().objects.filter(
+        memberships__unit__in=units, is_active=True).distinct().order_by("last_name", "first_name")
+    form = forms.InboxFilterForm(request.GET or None, units=units, agents=agents)
+    filters = form.cleaned_data if form.is_valid() else {}
+
+    cases = cases_for_agent(user)
+    if filters.get("unit"):
+        cases = cases.filter(unit_id=filters["unit"])
+    if filters.get("status"):
+        cases = cases.filter(status=filters["status"])
+    if filters.get("channel"):
+        cases = cases.filter(channel=filters["channel"])
+    if filters.get("assignee") == "none":
+        cases = cases.filter(assignee__isnull=True)
+    elif filters.get("assignee"):
+        cases = cases.filter(assignee_id=int(filters["assignee"]))
+
+    tab = request.GET.get("onglet", "open")
+    tab = tab if tab in TAB_CODES else "open"
+    queries = tab_filters(user)
+    counts = tab_counts(cases, queries)
+    listed = sort_cases(cases.filter(queries[tab]), filters.get("sort") or "due")
+    listed = listed.select_related("unit", "organisation", "assignee")
+    per_page = filters.get("per_page") or forms.PER_PAGE_CHOICES[0]
+    page = Paginator(listed, per_page).get_page(request.GET.get("page"))
+    return render(request, "backoffice/inbox.html", {
+        "form": form, "page": page, "tab": tab,
+        "tabs": [(t, counts[t.code], _querystring(request.GET, onglet=t.code, page=""))
+                 for t in TABS],
+        "querystring": _querystring(request.GET, page=""),
+    })
+
+
+def _agent_case(request, reference) -> Case:
+    """A case of one of the agent's units, or a 404 (never a hint that it exists elsewhere)."""
+    return get_object_or_404(
+        cases_for_agent(request.user).select_related("unit", "organisation", "assignee",
+                                                     "requester__profile"),
+        reference=reference,
+    )
+
+
+def _transfer_units(case: Case):
+    orgs = [org.pk for org in case.organisation.territory()]
+    return (Unit.objects.filter(organisation_id__in=orgs, is_active=True)
+            .exclude(pk=case.unit_id).select_related("organisation"))
+
+
+def _case_page(request, case: Case, *, status=200, **bound):
+    agents = list(unit_agents(case.unit).order_by("last_name", "first_name"))
+    page_forms = {
+        "reply_form": forms.AgentReplyForm(),
+        "note_form": forms.NoteForm(),
+        "assign_form": forms.AssignForm(agents=agents,
+                                        initial={"assignee": case.assignee_id or ""}),
+        "transfer_form": forms.TransferForm(units=_transfer_units(case)),
+        "status_form": forms.StatusForm(case=case),
+        "close_form": forms.CloseForm(),
+    }
+    page_forms.update(bound)
+    # A closed case shows no action forms: a refusal must still be seen.
+    refusals = [error for form in bound.values() for error in form.non_field_errors()]
+    events = case.events.select_related("actor").prefetch_related("attachments")
+    return render(request, "backoffice/case.html", {
+        "case": case, "events": events, "handler": case_handler(case), "refusals": refusals,
+        "can_take": any(a.pk == request.user.pk for a in agents)
+        and case.assignee_id != request.user.pk and case.status != "closed",
+        **page_forms,
+    }, status=status)
+
+
+@agent_required
+def case(request, reference):
+    case = _agent_case(request, reference)
+    journal_record(actor=request.user, action=Entry.Action.CASE_VIEWED, case=case,
+                   person=case.requester)
+    return _case_page(request, case)
+
+
+def _case_action(form_class, form_key, success_message):
+    """A POST on the case page: bind the form, call the service, redirect; on bad input or a
+    refused change, show the page again with the errors and what was typed."""
+
+    def decorator(perform):
+        @agent_required
+        @require_POST
+        @wraps(perform)
+        def view(request, reference):
+            case = _agent_case(request, reference)
+            form = form_class(request, case)
+            if form.is_valid():
+                try:
+                    perform(request, case, form.cleaned_data)
+                except CaseError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, success_message)
+                    return redirect(case.get_backoffice_url())
+            return _case_page(request, case, status=400, **{form_key: form})
+
+        return view
+
+    return decorator
+
+
+@_case_action(lambda r, c: forms.AgentReplyForm(r.POST, r.FILES), "reply_form",
+              "Votre réponse a été envoyée à l'usager.")
+def case_reply(request, case, data):
+    services.case_reply(case=case, agent=request.user, body=data["body"],
+                        files=data["attachments"], wait_for_resident=data["wait_for_resident"])
+
+
+@_case_action(lambda r, c: forms.NoteForm(r.POST, r.FILES), "note_form",
+              "La note interne a été ajoutée.")
+def case_note(request, case, data):
+    services.case_add_note(case=case, agent=request.user, body=data["note"],
+                           files=data["attachments"])
+
+
+@_case_action(lambda r, c: forms.AssignForm(r.POST, agents=unit_agents(c.unit)), "assign_form",
+              "L'attribution a été enregistrée.")
+def case_assign(request, case, data):
+    assignee = unit_agents(case.unit).get(pk=data["assignee"]) if data["assignee"] else None
+    services.case_assign(case=case, assignee=assignee, acting_user=request.user)
+
+
+@_case_action(lambda r, c: forms.TransferForm(r.POST, units=_transfer_units(c)), "transfer_form",
+              "La demande a été transférée.")
+def case_transfer(request, case, data):
+    unit = Unit.objects.select_related("organisation").get(pk=data["unit"])
+    services.case_transfer(case=case, unit=unit, reason=data["reason"],
+                           acting_user=request.user)
+
+
+@_case_action(lambda r, c: forms.StatusForm(r.POST, case=c), "status_form",
+              "Le statut a été modifié.")
+def case_status(request, case, data):
+    services.case_change_status(case=case, status=data["status"], acting_user=request.user,
+                       reason=data["reason"])
+
+
+@_case_action(lambda r, c: forms.CloseForm(r.POST), "close_form",
+              "La demande est close ; l'usager en est informé.")
+def case_close(request, case, data):
+    services.case_close(case=case, acting_user=request.user, message=data["message"])
+
+
+@agent_required
+def person(request, user_id):
+    """Every case of one resident in the agent's units. An agent who has none of their cases
+    has no reason to see their details: 404."""
+    resident = get_object_or_404(
+        get_user_model().objects.select_related("profile"), pk=user_id)
+    cases = (cases_for_agent(request.user)
+             .filter(Q(requester=resident)
+                     | Q(requester__isnull=True, requester_email__iexact=resident.email))
+             .select_related("unit", "organisation", "assignee").order_by("-created_at"))
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    if not page.paginator.count:
+        raise Http404
+    journal_record(actor=request.user, action=Entry.Action.PERSON_VIEWED, person=resident)
+    return render(request, "backoffice/person.html", {"resident": resident, "page": page})
+
+
+def _dpo_organisations(user) -> list[int]:
+    orgs = Organisation.objects.filter(
+        units__memberships__user=user, units__memberships__role=Membership.Role.DPO).distinct()
+    return sorted({member.pk for org in orgs for member in org.territory()})
+
+
+@agent_required
+def journal(request):
+    """The audit journal of the DPO's collectivités: who did or saw what, and when."""
+    if not has_role(request.user, Membership.Role.DPO):
+        raise PermissionDenied
+    orgs = _dpo_organisations(request.user)
+    their_agents = Membership.objects.filter(unit__organisation_id__in=orgs).values("user_id")
+    entries = Entry.objects.filter(Q(case__organisation_id__in=orgs)
+                                   | Q(actor_id__in=their_agents))
+    form = forms.JournalFilterForm(request.GET or None, actions=Entry.Action.choices)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["reference"]:
+            entries = entries.filter(case__reference=data["reference"].strip().upper())
+        if data["actor"]:
+            entries = entries.filter(actor__email__iexact=data["actor"].strip())
+    journal_record(actor=request.user, action=Entry.Action.JOURNAL_VIEWED,
+                   filters={k: v for k, v in request.GET.items() if k != "page"})
+    entries = entries.select_related("actor", "case", "person").order_by("-at", "-id")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "backoffice/journal.html", {
+        "form": form, "page": page, "querystring": _querystring(request.GET, page=""),
+        "event_kinds": Event.Kind,
+    })

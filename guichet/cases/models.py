@@ -189,6 +189,17 @@ class Event(models.Model):
     def is_internal(self) -> bool:
         return self.kind in self.INTERNAL_KINDS
 
+    @property
+    def has_text(self) -> bool:
+        """Whether `body` is something someone wrote (a message, a note, a reason)."""
+        return self.kind not in (self.Kind.ATTACHMENT_ADDED, self.Kind.RECEIPT_SENT,
+                                 self.Kind.NOTIFICATION_SENT, self.Kind.NOTIFICATION_FAILED)
+
+    @property
+    def new_status_label(self) -> str:
+        value = self.data.get("new", "")
+        return Status(value).label if value in Status.values else value
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{instance.case.created_at:%Y/%m}/{filename}"

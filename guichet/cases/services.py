@@ -158,7 +158,7 @@ def case_reply(*, case: Case, agent, body: str, files: Sequence[CheckedFile] = (
     case = Case.objects.select_for_update().get(pk=case.pk)
     _check_agent(case, agent)
     if case.status == Status.CLOSED:
-        raise CaseError("Cette demande est close : rouvrez-la avant de répondre.")
+        raise CaseError("Cette demande est close : on ne peut plus y répondre.")
     now = timezone.now()
     event = _add_event(case, Event.Kind.AGENT_MESSAGE, actor=agent, body=body, at=now)
     _attach(case, event, files, agent)

@@ -1,0 +1,103 @@
+"""Forms of the agents' back-office. Choices are always limited to what the agent may use."""
+
+from django import forms
+
+from guichet.cases.models import Channel, Status
+from guichet.lib.forms import Form
+from guichet.portal.forms import AttachmentsMixin, attachments_field
+
+PER_PAGE_CHOICES = (25, 50, 100)
+
+
+class InboxFilterForm(Form):
+    """Filters of the inbox, read from the query string; invalid values are simply ignored."""
+
+    status = forms.ChoiceField(label="Statut", required=False,
+                               choices=[("", "Tous")] + Status.choices)
+    channel = forms.ChoiceField(label="Canal", required=False,
+                                choices=[("", "Tous")] + Channel.choices)
+    unit = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
+    assignee = forms.ChoiceField(label="Attribuée à", required=False)
+    sort = forms.ChoiceField(label="Trier par", required=False, choices=[
+        ("due", "Échéance la plus proche"), ("recent", "Reçues récemment"),
+        ("oldest", "Reçues il y a le plus longtemps")])
+    per_page = forms.TypedChoiceField(label="Par page", required=False, coerce=int,
+                                      empty_value=PER_PAGE_CHOICES[0],
+                                      choices=[(n, n) for n in PER_PAGE_CHOICES])
+
+    def __init__(self, *args, units=(), agents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "Tous mes services")] + [
+            (u.pk, f"{u.name} ({u.organisation.name})") for u in units]
+        self.fields["assignee"].choices = [("", "Tout le monde"), ("none", "Personne")] + [
+            (str(a.pk), a.get_full_name() or a.email) for a in agents]
+
+
+class AgentReplyForm(AttachmentsMixin, Form):
+    body = forms.CharField(label="Message à l'usager", max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text="L'usager le reçoit par courriel et le voit dans son espace.")
+    attachments = attachments_field()
+    wait_for_resident = forms.BooleanField(
+        label="J'attends une réponse de l'usager (le délai est suspendu)", required=False)
+
+
+class NoteForm(AttachmentsMixin, Form):
+    note = forms.CharField(label="Note interne", max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="Visible des seuls agents, jamais de l'usager.")
+    attachments = attachments_field("Pièces jointes de la note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="note", **kwargs)
+
+
+class AssignForm(Form):
+    assignee = forms.ChoiceField(label="Attribuer à", required=False)
+
+    def __init__(self, *args, agents=(), **kwargs):
+        super().__init__(*args, prefix="assign", **kwargs)
+        self.fields["assignee"].choices = [("", "Personne (file du service)")] + [
+            (str(a.pk), a.get_full_name() or a.email) for a in agents]
+
+
+class TransferForm(Form):
+    unit = forms.TypedChoiceField(label="Nouveau service", coerce=int)
+    reason = forms.CharField(label="Motif du transfert", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Il reste dans l'historique interne de la demande.")
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, prefix="transfer", **kwargs)
+        self.fields["unit"].choices = [("", "Choisissez un service")] + [
+            (u.pk, f"{u.name} — {u.organisation.name}") for u in units]
+
+
+class StatusForm(Form):
+    status = forms.ChoiceField(label="Nouveau statut")
+    reason = forms.CharField(label="Commentaire (facultatif)", max_length=2000, required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, prefix="status", **kwargs)
+        allowed = [(v, label) for v, label in case.allowed_statuses() if v != Status.CLOSED]
+        self.fields["status"].choices = [("", "Choisissez un statut")] + allowed
+
+
+class CloseForm(Form):
+    message = forms.CharField(label="Message de clôture à l'usager", max_length=10000,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="Expliquez la suite donnée ; l'usager le reçoit par "
+                                        "courriel.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="close", **kwargs)
+
+
+class JournalFilterForm(Form):
+    action = forms.ChoiceField(label="Action", required=False)
+    reference = forms.CharField(label="Référence de la demande", required=False, max_length=20)
+    actor = forms.CharField(label="Adresse de l'agent", required=False, max_length=254)
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Toutes")] + list(actions)

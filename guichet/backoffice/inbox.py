@@ -1,0 +1,57 @@
+"""The inbox tabs: each is a filter on the cases of the agent's units, counted in one query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from guichet.cases.models import OPEN_STATUSES, Case, Status
+
+
+@dataclass(frozen=True)
+class Tab:
+    code: str
+    label: str
+
+
+TABS = (
+    Tab("open", "À traiter"),
+    Tab("new", "Nouvelles"),
+    Tab("mine", "Mes demandes"),
+    Tab("waiting", "En attente de l'usager"),
+    Tab("due_soon", "Échéance proche"),
+    Tab("overdue", "En retard"),
+    Tab("closed", "Terminées"),
+)
+TAB_CODES = {tab.code for tab in TABS}
+
+
+def tab_filters(user, now: dt.datetime | None = None) -> dict[str, Q]:
+    now = now or timezone.now()
+    soon = now + dt.timedelta(hours=settings.DUE_SOON_HOURS)
+    running = Q(status__in=OPEN_STATUSES, paused_at__isnull=True)
+    return {
+        "open": Q(status__in=OPEN_STATUSES),
+        "new": Q(status=Status.NEW),
+        "mine": Q(status__in=OPEN_STATUSES, assignee=user),
+        "waiting": Q(status=Status.WAITING),
+        "due_soon": running & Q(resolution_due_at__gte=now, resolution_due_at__lt=soon),
+        "overdue": running & Q(resolution_due_at__lt=now),
+        "closed": ~Q(status__in=OPEN_STATUSES),
+    }
+
+
+def tab_counts(cases: QuerySet[Case], filters: dict[str, Q]) -> dict[str, int]:
+    return cases.aggregate(**{code: Count("pk", filter=q) for code, q in filters.items()})
+
+
+def sort_cases(cases: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    if sort == "recent":
+        return cases.order_by("-created_at", "-pk")
+    if sort == "oldest":
+        return cases.order_by("created_at", "pk")
+    return cases.order_by(F("resolution_due_at").asc(nulls_last=True), "pk")
