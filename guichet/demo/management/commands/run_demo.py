@@ -1,0 +1,64 @@
+"""Run the whole demo in one terminal: web server, task worker and the periodic catch-up of
+notifications, stopped together with Ctrl+C. Production runs them as separate services."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+CATCH_UP_EVERY = 60  # seconds between two `send_notifications` runs
+
+
+class Command(BaseCommand):
+    help = "Lance le serveur web, le worker de tâches et le rattrapage des notifications."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, host, port, **options):
+        env = dict(os.environ)
+        # Without an SMTP server on the demo machine, emails are printed in this terminal.
+        env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        manage = [sys.executable, "manage.py"]
+        children = {
+            "serveur web": subprocess.Popen(
+                [*manage, "runserver", f"{host}:{port}", "--noreload"], env=env),
+            "worker": subprocess.Popen([*manage, "db_worker", "--no-reload"], env=env),
+        }
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(f"Guichet tourne sur http://{host}:{port}/ — Ctrl+C pour arrêter.")
+        next_catch_up = time.monotonic() + CATCH_UP_EVERY
+        dead = None
+        try:
+            while not stopping:
+                dead = next((name for name, p in children.items() if p.poll() is not None), None)
+                if dead:
+                    break
+                if time.monotonic() >= next_catch_up:
+                    subprocess.run([*manage, "send_notifications"], env=env, check=False)
+                    next_catch_up = time.monotonic() + CATCH_UP_EVERY
+                time.sleep(0.5)
+        finally:
+            for p in children.values():
+                if p.poll() is None:
+                    p.terminate()
+            for p in children.values():
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        if dead:
+            raise CommandError(f"Le processus « {dead} » s'est arrêté "
+                               f"(code {children[dead].returncode}).")
+        self.stdout.write("Guichet est arrêté.")
