@@ -10,6 +10,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from PIL import Image, UnidentifiedImageError
 
 # What residents and agents may attach: documents and photos. The MIME type comes from the bytes.
 ALLOWED_TYPES = {
@@ -25,6 +26,10 @@ ALLOWED_TYPES = {
 }
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.odt,.ods,.docx,.xlsx"
 HUMAN_FORMATS = "PDF, JPEG, PNG, WebP, HEIC, ODT, ODS, DOCX ou XLSX"
+
+
+# Images Pillow can decode: a file that only starts like one is refused.
+DECODABLE_IMAGES = {"image/jpeg", "image/png", "image/webp"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ def check_upload(upload, *, max_bytes: int | None = None) -> CheckedFile:
             code="bad_type",
             params={"name": name, "formats": HUMAN_FORMATS},
         )
+    if mime in DECODABLE_IMAGES and not _image_decodes(upload):
+        raise ValidationError(
+            "Le fichier « %(name)s » est une image abîmée ou incomplète : elle ne peut pas "
+            "être ouverte.", code="bad_image", params={"name": name})
     return CheckedFile(upload=upload, content_type=mime, extension=ALLOWED_TYPES[mime],
                        original_name=name, size=upload.size)
 
@@ -68,3 +77,14 @@ def check_upload(upload, *, max_bytes: int | None = None) -> CheckedFile:
 def random_name(extension: str) -> str:
     """An unguessable storage name that keeps nothing of what the user called the file."""
     return f"{secrets.token_urlsafe(24)}.{extension}"
+
+
+def _image_decodes(upload) -> bool:
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return True
