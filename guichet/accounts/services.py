@@ -84,3 +84,12 @@ def magic_link_user(*, token: str) -> User | None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
     return user
+
+
+def login_throttle_key(request, credentials) -> str:
+    """The address django-axes counts failures for: `Alice@` and `alice@` are one account."""
+    if credentials and credentials.get("username"):
+        username = credentials["username"]
+    else:
+        username = request.POST.get("username", "") if request is not None else ""
+    return username.strip().lower()
