@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils.text import slugify
 
 from guichet.accounts.models import Membership, ResidentProfile, User
 from guichet.contact.services import contact_submit
@@ -41,7 +42,7 @@ def make_org(name: str, *, kind: str = "commune", prefix: str, insee: str = "574
 
 
 def make_unit(org: Organisation, name: str, **fields) -> Unit:
-    slug = name.lower().replace(" ", "-").replace("'", "")
+    slug = slugify(name)
     return Unit.objects.create(organisation=org, name=name, slug=slug,
                                email=f"{slug}@{org.reference_prefix.lower()}.fr",
                                phone="03 87 11 22 33", **fields)
