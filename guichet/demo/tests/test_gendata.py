@@ -1,0 +1,25 @@
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+import pytest
+
+from guichet.cases.models import Case
+from guichet.contact.services import contact_submit
+from guichet.organisations.models import Unit
+
+
+def test_generated_cases_have_unique_references_and_the_sequence_moves_on(db):
+    call_command("gendata", "--cases", "400", "--batch", "150", stdout=StringIO())
+    assert Case.objects.count() == 400
+    references = list(Case.objects.values_list("reference", flat=True))
+    assert len(set(references)) == 400
+    assert Case.objects.filter(events__isnull=True).count() == 0
+    unit = Unit.objects.filter(is_contactable=True).first()
+    new = contact_submit(unit=unit, subject="Après", message="…", name="X",
+                         email="x@exemple.fr")
+    assert new.reference not in references
+
+
+def test_bad_arguments_are_refused(db):
+    with pytest.raises(CommandError, match="positifs"):
+        call_command("gendata", "--cases", "0", stdout=StringIO())
