@@ -38,7 +38,6 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
 ## make bench: inbox and case page latency on a generated dataset, receipt email delay.
 bench: install

@@ -20,7 +20,6 @@ import datetime as dt
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -37,8 +36,8 @@ def percentile(values, p):
 
 
 def summary(label, millis, queries=None):
-    line = (f"{label:<52} p50 {percentile(millis, 50):7.1f} ms   p95 {percentile(millis, 95):7.1f} ms"
-            f"   max {max(millis):7.1f} ms   n={len(millis)}")
+    line = (f"{label:<52} p50 {percentile(millis, 50):7.1f} ms   "
+            f"p95 {percentile(millis, 95):7.1f} ms   max {max(millis):7.1f} ms   n={len(millis)}")
     if queries is not None:
         line += f"   requêtes SQL {min(queries)}–{max(queries)}"
     return line

@@ -1,4 +1,4 @@
-"""Guichet settings: everything comes from the environment, with defaults that work on a fresh clone.
+"""Guichet settings: everything comes from the environment, with defaults for a fresh clone.
 
 Production differs only by environment variables (see README, "Déployer"). A secret may be given
 in a file instead: FOO_FILE=/run/secrets/foo is read when FOO is not set.

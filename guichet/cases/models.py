@@ -61,6 +61,9 @@ class ReferenceSequence(models.Model):
             models.UniqueConstraint(fields=["organisation", "year"], name="one_sequence_per_year"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_value}"
+
 
 class Case(models.Model):
     reference = models.CharField("référence", max_length=20, unique=True)
@@ -108,6 +111,9 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} — {self.subject}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("portal:case_by_token", args=[self.token])
+
     @property
     def kind_info(self) -> kinds.Kind:
         return kinds.get(self.kind)
@@ -142,11 +148,9 @@ class Case(models.Model):
         if self.status == Status.IN_PROGRESS:
             return self.kind_info.next_step
         if self.status == Status.RESOLVED:
-            return "Le service considère votre demande comme résolue. Répondez si ce n'est pas le cas."
+            return ("Le service considère votre demande comme résolue. Répondez si ce n'est pas "
+                    "le cas.")
         return "Cette demande est terminée."
-
-    def get_absolute_url(self) -> str:
-        return reverse("portal:case_by_token", args=[self.token])
 
     def get_backoffice_url(self) -> str:
         return reverse("backoffice:case", args=[self.reference])

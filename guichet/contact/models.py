@@ -12,3 +12,6 @@ class ContactRequest(models.Model):
     class Meta:
         verbose_name = "message de contact"
         verbose_name_plural = "messages de contact"
+
+    def __str__(self) -> str:
+        return f"Message de contact de la demande {self.case_id}"

@@ -302,7 +302,8 @@ class HistoryLoader:
                   Channel.MAIL: texts.MAIL_PREFIX}.get(plan.channel, "")
         case = self._run(
             plan.created, contact_submit, unit=plan.desk, official=plan.official,
-            subject=plan.fill(plan.topic.subject)[:200], message=prefix + plan.fill(plan.topic.message),
+            subject=plan.fill(plan.topic.subject)[:200],
+            message=prefix + plan.fill(plan.topic.message),
             requester=plan.requester, name=plan.name, email=plan.email, phone=plan.phone,
             channel=plan.channel, acting_user=acting,
         )

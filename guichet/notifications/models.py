@@ -59,3 +59,6 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {'réussi' if self.success else 'échec'}"

@@ -5,8 +5,13 @@ from django.core.exceptions import ValidationError
 
 from guichet.accounts.models import ResidentProfile, User
 from guichet.lib.files import ACCEPT_ATTRIBUTE, HUMAN_FORMATS, check_upload
-from guichet.lib.forms import Form, ModelForm, MultipleFileField, MultipleFileInput
-from guichet.lib.forms import AccessibleFormMixin
+from guichet.lib.forms import (
+    AccessibleFormMixin,
+    Form,
+    ModelForm,
+    MultipleFileField,
+    MultipleFileInput,
+)
 
 MAX_MB = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, cases, contact, errors, pages
+from .views import account, cases, contact, pages
 
 app_name = "portal"
 

@@ -1,7 +1,7 @@
 from io import StringIO
 
-from django.core.management import CommandError, call_command
 import pytest
+from django.core.management import CommandError, call_command
 
 from guichet.cases.models import Case
 from guichet.contact.services import contact_submit

@@ -1,4 +1,4 @@
-"""The contact journey: choose a collectivité, a unit or an elected official, write, get a receipt."""
+"""The contact journey: choose a collectivité, a unit or an official, write, get a receipt."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
