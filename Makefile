@@ -38,6 +38,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 ## make bench: inbox and case page latency on a generated dataset, receipt email delay.
 bench: install
