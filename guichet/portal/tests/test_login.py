@@ -34,6 +34,7 @@ def test_login_is_blocked_after_five_failures_even_with_the_right_password(clien
                                                      "password": PASSWORD})
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in response.content.decode()
+    assert "réessayez dans 15 minutes" in response.content.decode()
     assert client.get("/mes-demandes/").status_code == 302  # still not logged in
     # Changing the case of the address does not get round it.
     response = client.post(reverse("portal:login"), {"username": "Alice@Exemple.FR",
