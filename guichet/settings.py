@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "guichet.notifications",
     "guichet.cases",
     "guichet.contact",
+    "guichet.reports",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",
@@ -190,6 +191,16 @@ NOTIFICATION_STALE_SECONDS = int(env("NOTIFICATION_STALE_SECONDS", "300"))
 
 # Back-office: a case is "due soon" when its resolution is due within this many hours.
 DUE_SOON_HOURS = int(env("DUE_SOON_HOURS", "24"))
+
+# Signalements.
+REPORT_DUPLICATE_RADIUS_M = int(env("REPORT_DUPLICATE_RADIUS_M", "50"))
+REPORT_MAX_PHOTOS = int(env("REPORT_MAX_PHOTOS", "3"))
+REPORT_REOPEN_DAYS = int(env("REPORT_REOPEN_DAYS", "30"))
+MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+# Open311: write requests allowed per key and minute unless the key says otherwise.
+OPEN311_MAX_REQUESTS = 1000
+OPEN311_DEFAULT_DAYS = 90
 
 TASKS = {
     "default": {

@@ -76,9 +76,12 @@ def case_create(
     files: Sequence[CheckedFile] = (),
     acting_user=None,
     created_at: dt.datetime | None = None,
+    first_response_hours: int | None = None,
+    resolution_hours: int | None = None,
 ) -> Case:
     """Register a request from any channel: reference, first timeline event, SLA clock and
-    registration receipt, all or nothing."""
+    registration receipt, all or nothing. A kind may set its own targets (a report category's
+    SLA); otherwise the unit's apply."""
     if unit.organisation_id != organisation.pk:
         raise CaseError("Ce service n'appartient pas à cette collectivité.")
     now = created_at or timezone.now()
@@ -91,8 +94,10 @@ def case_create(
         kind=kind, channel=channel, organisation=organisation, unit=unit, subject=subject,
         requester=requester, requester_name=requester_name, requester_email=requester_email,
         requester_phone=requester_phone, created_at=now, updated_at=now,
-        first_response_due_at=calendar.add(now, dt.timedelta(hours=unit.first_response_hours)),
-        resolution_due_at=calendar.add(now, dt.timedelta(hours=unit.resolution_hours)),
+        first_response_due_at=calendar.add(now, dt.timedelta(
+            hours=first_response_hours or unit.first_response_hours)),
+        resolution_due_at=calendar.add(now, dt.timedelta(
+            hours=resolution_hours or unit.resolution_hours)),
     )
     author = acting_user or requester
     event = _add_event(case, Event.Kind.SUBMITTED, actor=author, body=message, at=now,

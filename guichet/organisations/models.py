@@ -204,3 +204,29 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y} {self.reason}"
+
+
+class Boundary(models.Model):
+    """A commune's outline (GeoJSON, WGS84), to tell which commune a reported place is in.
+    The bounding box is stored so that candidates are found by an indexed query."""
+
+    organisation = models.OneToOneField(Organisation, verbose_name="collectivité",
+                                        on_delete=models.CASCADE, related_name="boundary")
+    geojson = models.JSONField("contour (GeoJSON Polygon ou MultiPolygon)")
+    min_lat = models.FloatField(editable=False)
+    min_lon = models.FloatField(editable=False)
+    max_lat = models.FloatField(editable=False)
+    max_lon = models.FloatField(editable=False)
+
+    class Meta:
+        verbose_name = "contour"
+        indexes = [models.Index(fields=["min_lat", "max_lat", "min_lon", "max_lon"])]
+
+    def __str__(self) -> str:
+        return f"Contour de {self.organisation}"
+
+    def contains(self, lat: float, lon: float) -> bool:
+        from guichet.lib.geo import contains
+
+        return (self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+                and contains(self.geojson, lat, lon))

@@ -21,3 +21,17 @@ def organisations_for_portal():
         Prefetch("units", queryset=Unit.objects.filter(is_active=True, is_contactable=True)),
         Prefetch("officials", queryset=ElectedOfficial.objects.filter(is_contactable=True)),
     )
+
+
+def commune_at(lat: float, lon: float) -> Organisation | None:
+    """The active commune whose outline holds the point, or None outside the territory."""
+    from .models import Boundary
+
+    candidates = Boundary.objects.filter(
+        min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon,
+        organisation__is_active=True, organisation__kind=Organisation.Kind.COMMUNE,
+    ).select_related("organisation")
+    for boundary in candidates:
+        if boundary.contains(lat, lon):
+            return boundary.organisation
+    return None

@@ -1,0 +1,202 @@
+"""Reporting a problem: where it is, who handles it, whether it is already known."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from guichet.cases.models import OPEN_STATUSES, Case, Channel
+from guichet.cases.services import case_create
+from guichet.lib.files import random_name
+from guichet.lib.geo import box_around, distance_m, valid_point
+from guichet.lib.images import process_photo
+from guichet.organisations.models import Competence, Organisation, Unit
+from guichet.organisations.selectors import commune_at
+
+from .models import Category, Follower, Photo, Report
+
+MAX_DESCRIPTION = 4000
+
+
+class ReportError(Exception):
+    """A report refused by the rules. `field` names the form field (or API parameter) at
+    fault; the message is French and shown as is."""
+
+    def __init__(self, message: str, *, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def reportable_categories():
+    """Leaves of the tree that residents can choose, with their parent, in display order."""
+    return (Category.objects.filter(is_active=True, children__isnull=True)
+            .select_related("parent").order_by("parent__order", "parent__name", "order", "name"))
+
+
+def report_locate(*, lat, lon) -> Organisation:
+    """The commune where the point is, or a French refusal."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError) as exc:
+        raise ReportError("Indiquez le lieu du problème sur la carte ou par son adresse.",
+                          field="location") from exc
+    if not valid_point(lat, lon):
+        raise ReportError("Ces coordonnées ne désignent pas un lieu.", field="location")
+    commune = commune_at(lat, lon)
+    if commune is None:
+        raise ReportError("Ce lieu est en dehors du territoire couvert : signalez-le à la "
+                          "commune concernée.", field="location")
+    return commune
+
+
+def report_route(*, category: Category, commune: Organisation) -> tuple[Organisation, Unit]:
+    """The collectivité holding the category's competence where the problem is (the EPCI or the
+    commune) and its unit. A topic nobody holds goes to the commune's reception, never lost."""
+    holders = [org for org in (commune.epci, commune) if org is not None]
+    competences = list(Competence.objects.filter(organisation__in=holders,
+                                                 topic=category.competence_topic)
+                       .select_related("organisation", "unit")) if category.competence_topic else []
+    # When both claim a topic, the EPCI holds it: a transferred competence leaves the commune.
+    competence = next((c for c in competences if c.organisation.kind == Organisation.Kind.EPCI),
+                      competences[0] if competences else None)
+    if competence is not None and competence.unit and competence.unit.is_active:
+        return competence.organisation, competence.unit
+    organisation = competence.organisation if competence else commune
+    unit = (organisation.units.filter(is_active=True, is_contactable=True).order_by("pk").first()
+            or organisation.units.filter(is_active=True).order_by("pk").first())
+    if unit is None:
+        raise ReportError("Aucun service ne peut recevoir ce signalement pour l'instant.",
+                          field="category")
+    return organisation, unit
+
+
+def clean_answers(category: Category, raw: dict) -> dict:
+    """Answers to the category's extra questions, checked; raise ReportError on the first
+    problem. `raw` maps a question code to a string or a list of strings."""
+    answers = {}
+    for question in category.sorted_questions():
+        code, label = question["code"], question.get("label", question["code"])
+        value = raw.get(code)
+        values = [v for v in (value if isinstance(value, list) else [value]) if v not in (None, "")]
+        if not values:
+            if question.get("required"):
+                raise ReportError(f"Répondez à la question « {label} ».", field=f"q_{code}")
+            continue
+        datatype = question.get("datatype", "string")
+        keys = {v["key"] for v in question.get("values", [])}
+        if datatype in ("singlevaluelist", "multivaluelist"):
+            if any(v not in keys for v in values) or (datatype == "singlevaluelist"
+                                                      and len(values) > 1):
+                raise ReportError(f"Choisissez une réponse proposée pour « {label} ».",
+                                  field=f"q_{code}")
+            answers[code] = values if datatype == "multivaluelist" else values[0]
+        elif datatype == "number":
+            try:
+                answers[code] = str(Decimal(str(values[0]).replace(",", ".")))
+            except InvalidOperation as exc:
+                raise ReportError(f"« {label} » attend un nombre.", field=f"q_{code}") from exc
+        else:
+            answers[code] = str(values[0])[:1000]
+    return answers
+
+
+def reports_nearby(*, category: Category, lat: float, lon: float,
+                   radius_m: float | None = None, limit: int = 10) -> list[tuple[Report, float]]:
+    """Open reports of the same category within the radius, nearest first: the bounding box
+    uses the index, the exact distance is computed on the few candidates."""
+    radius = radius_m if radius_m is not None else settings.REPORT_DUPLICATE_RADIUS_M
+    min_lat, min_lon, max_lat, max_lon = box_around(lat, lon, radius)
+    candidates = (Report.objects.filter(category=category, lat__range=(min_lat, max_lat),
+                                        lon__range=(min_lon, max_lon),
+                                        case__status__in=OPEN_STATUSES,
+                                        merged_into__isnull=True)
+                  .select_related("case", "category")[:200])
+    found = [(r, distance_m(lat, lon, r.lat, r.lon)) for r in candidates]
+    return sorted([item for item in found if item[1] <= radius], key=lambda i: i[1])[:limit]
+
+
+def _save_photo(report: Report, upload, *, kind: str, user) -> Photo:
+    try:
+        processed = process_photo(upload)
+    except ValueError as exc:
+        raise ReportError(str(exc), field="photos") from exc
+    photo = Photo(report=report, kind=kind, width=processed.width, height=processed.height,
+                  uploaded_by=user)
+    photo.image.save(random_name("jpg"), ContentFile(processed.display), save=False)
+    photo.thumbnail.save(random_name("jpg"), ContentFile(processed.thumbnail), save=False)
+    photo.save()
+    return photo
+
+
+def _subject(category: Category, address: str) -> str:
+    where = f" — {address}" if address else ""
+    return f"{category.name}{where}"[:200]
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    category: Category,
+    lat,
+    lon,
+    description: str,
+    address: str = "",
+    answers: dict | None = None,
+    photos: Sequence = (),
+    requester=None,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    channel: str = Channel.WEB,
+    acting_user=None,
+) -> Case:
+    """A report becomes a Case of kind `report` in the unit that holds the competence where the
+    problem is. Everything is checked before anything is written."""
+    if category is None or not category.is_active or category.children.exists():
+        raise ReportError("Choisissez la catégorie du problème.", field="category")
+    description = (description or "").strip()
+    if not description:
+        raise ReportError("Décrivez le problème.", field="description")
+    if len(description) > MAX_DESCRIPTION:
+        raise ReportError(f"La description ne doit pas dépasser {MAX_DESCRIPTION} caractères "
+                          f"(elle en a {len(description)}).", field="description")
+    if len(photos) > settings.REPORT_MAX_PHOTOS:
+        raise ReportError(f"Vous pouvez joindre {settings.REPORT_MAX_PHOTOS} photos au plus.",
+                          field="photos")
+    commune = report_locate(lat=lat, lon=lon)
+    answers = clean_answers(category, answers or {})
+    organisation, unit = report_route(category=category, commune=commune)
+    case = case_create(
+        kind="report", channel=channel, organisation=organisation, unit=unit,
+        subject=_subject(category, address.strip()), message=description, requester=requester,
+        requester_name=name, requester_email=email, requester_phone=phone,
+        acting_user=acting_user, first_response_hours=category.first_response_hours,
+        resolution_hours=category.resolution_hours,
+    )
+    report = Report.objects.create(case=case, category=category, commune=commune,
+                                   lat=float(lat), lon=float(lon), address=address.strip()[:250],
+                                   description=description, answers=answers,
+                                   created_at=case.created_at)
+    for upload in photos:
+        _save_photo(report, upload, kind=Photo.Kind.BEFORE, user=requester or acting_user)
+    return case
+
+
+def report_follow(*, report: Report, email: str, user=None) -> bool:
+    """"Moi aussi": count the person once and tell them of the report's progress. Returns False
+    if they already followed it (or filed it)."""
+    email = email.strip().lower()
+    if email and email == (report.case.requester_email or "").lower():
+        return False
+    try:
+        with transaction.atomic():
+            Follower.objects.create(report=report, email=email, user=user)
+    except IntegrityError:
+        return False
+    Report.objects.filter(pk=report.pk).update(followers_count=F("followers_count") + 1)
+    return True
