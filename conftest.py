@@ -5,6 +5,10 @@ Data is built through services or small factories, never loaded from a previous 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core import mail
@@ -24,6 +28,7 @@ def _test_settings(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.AXES_ENABLED = True
+    settings.GEOCODER_URL = ""  # tests never reach the national address service
 
 
 def make_org(name: str, *, kind: str = "commune", prefix: str, insee: str = "57463",
@@ -158,3 +163,36 @@ def deliver():
         return mail.outbox
 
     return run
+
+
+# --- A BAN-like address server on loopback (the real one is outside the machine) -----------
+
+class BanLike(BaseHTTPRequestHandler):
+    def do_GET(self):
+        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        features = []
+        if "Foch" in query:
+            features = [{"geometry": {"type": "Point", "coordinates": [6.05, 49.33]},
+                         "properties": {"label": "12 Rue Foch 57700 Hayange", "score": 0.93,
+                                        "postcode": "57700", "citycode": "57306"}}]
+        elif "vague" in query:
+            features = [{"geometry": {"type": "Point", "coordinates": [6.0, 49.0]},
+                         "properties": {"label": "Quelque part", "score": 0.2}}]
+        body = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def ban(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BanLike)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search"
+    yield server
+    server.shutdown()

@@ -198,6 +198,10 @@ REPORT_MAX_PHOTOS = int(env("REPORT_MAX_PHOTOS", "3"))
 REPORT_REOPEN_DAYS = int(env("REPORT_REOPEN_DAYS", "30"))
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+# Address search: the BAN API (api-adresse), empty to turn it off.
+GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage/search")
+GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "3"))
+GEOCODER_MIN_SCORE = float(env("GEOCODER_MIN_SCORE", "0.5"))
 # Open311: write requests allowed per key and minute unless the key says otherwise.
 OPEN311_MAX_REQUESTS = 1000
 OPEN311_DEFAULT_DAYS = 90

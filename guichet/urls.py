@@ -8,6 +8,7 @@ admin.site.index_title = "Paramétrage du territoire"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("agents/", include("guichet.backoffice.urls")),
+    path("open311/", include("guichet.api.urls")),
     path("", include("guichet.portal.urls")),
 ]
 

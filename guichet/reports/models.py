@@ -93,6 +93,12 @@ class Report(models.Model):
     fixed_answer = models.BooleanField("réparé selon l'usager", null=True, blank=True)
     fixed_answered_at = models.DateTimeField(null=True, blank=True)
     fixed_question_sent_at = models.DateTimeField(null=True, blank=True)
+    # Open311: which client filed it (for rate limits) and the token it was given.
+    api_key = models.ForeignKey("ApiKey", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="reports")
+    api_token = models.CharField(max_length=40, unique=True, default=secrets.token_urlsafe,
+                                 editable=False)
+    media_url = models.URLField("média (Open311)", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "signalement"
@@ -100,6 +106,7 @@ class Report(models.Model):
             models.Index(fields=["category", "lat", "lon"], name="report_nearby"),
             models.Index(fields=["commune", "-created_at"], name="report_commune"),
             models.Index(fields=["-created_at"], name="report_recent"),
+            models.Index(fields=["api_key", "created_at"], name="report_api_rate"),
         ]
 
     def __str__(self) -> str:

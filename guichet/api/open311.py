@@ -1,0 +1,388 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), as the spec says: every
+resource in `.json` and `.xml`, form-encoded POST with an `api_key`, errors as the spec's error
+documents. The test endpoint (`/open311/test/v2/`) checks everything a real POST would and
+answers the same way, but files nothing: client developers try it without reaching agents.
+
+Public reads never carry who filed a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from functools import wraps
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from guichet.cases.models import Channel
+from guichet.lib.geocoding import geocode
+from guichet.organisations.selectors import territory_organisation
+from guichet.reports.models import ApiKey, Category, IdempotentRequest, Report
+from guichet.reports.selectors import open311_status, public_reports
+from guichet.reports.services import (
+    ReportError,
+    clean_answers,
+    report_locate,
+    report_route,
+    report_submit,
+    reportable_categories,
+)
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-24T00:00:00Z"
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+def _xml_value(parent: ET.Element, tag: str, value, item_tags: dict) -> None:
+    element = ET.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _xml_value(element, key, child, item_tags)
+    elif isinstance(value, list):
+        for child in value:
+            _xml_value(element, item_tags[tag], child, item_tags)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+# The element name of one item of each list, as in the spec's XML examples.
+ITEM_TAGS = {
+    "services": "service", "service_requests": "request", "attributes": "attribute",
+    "values": "value", "errors": "error", "endpoints": "endpoint", "formats": "format",
+}
+
+
+def render(data, fmt: str, root: str, *, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        if isinstance(data, list):
+            element = ET.Element(root)
+            for item in data:
+                _xml_value(element, ITEM_TAGS[root], item, ITEM_TAGS)
+        else:
+            element = ET.Element(root)
+            for key, value in data.items():
+                _xml_value(element, key, value, ITEM_TAGS)
+        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, "utf-8")
+        return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+    return JsonResponse(data, status=status, safe=False,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def errors(fmt: str, status: int, description: str) -> HttpResponse:
+    return render([{"code": status, "description": description}], fmt, "errors", status=status)
+
+
+def open311_view(view):
+    """Turn Open311Error and ReportError into the spec's error documents."""
+
+    @wraps(view)
+    def wrapper(request, *args, fmt="json", **kwargs):
+        try:
+            _check_jurisdiction(request)
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as exc:
+            return errors(fmt, exc.status, exc.description)
+        except ReportError as exc:
+            return errors(fmt, 400, str(exc))
+
+    return wrapper
+
+
+def _check_jurisdiction(request) -> None:
+    """`jurisdiction_id` is accepted: this server's host name or its territory's identifier."""
+    value = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "")
+    if not value:
+        return
+    territory = territory_organisation()
+    allowed = {request.get_host().split(":")[0], settings.SITE_URL.split("//")[-1].split("/")[0]}
+    if territory is not None:
+        allowed |= {territory.slug, territory.insee_code, territory.siren}
+    if value not in allowed:
+        raise Open311Error(404, f"jurisdiction_id « {value} » inconnu sur ce serveur.")
+
+
+def _dt(value) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+# --- Discovery and services ----------------------------------------------------------------
+
+@require_GET
+@open311_view
+def discovery(request, fmt):
+    base = request.build_absolute_uri("/open311")
+    formats = ["text/xml", "application/json"]
+    territory = territory_organisation()
+    data = {
+        "changeset": CHANGESET,
+        "contact": (f"{territory.name} — {territory.email}" if territory else settings.SITE_NAME),
+        "key_service": "Clés délivrées par l'administration de Guichet (back-office, "
+                       "« Clés d'API Open311 »).",
+        "endpoints": [
+            {"specification": SPECIFICATION, "url": f"{base}/v2", "changeset": CHANGESET,
+             "type": "production", "formats": formats},
+            {"specification": SPECIFICATION, "url": f"{base}/test/v2", "changeset": CHANGESET,
+             "type": "test", "formats": formats},
+        ],
+    }
+    return render(data, fmt, "discovery")
+
+
+def _service(category: Category) -> dict:
+    return {
+        "service_code": category.service_code,
+        "service_name": category.name,
+        "description": category.description or category.full_name,
+        "metadata": bool(category.questions),
+        "type": "realtime",
+        "keywords": category.keywords or None,
+        "group": category.group or None,
+    }
+
+
+@require_GET
+@open311_view
+def services(request, fmt):
+    return render([_service(c) for c in reportable_categories()], fmt, "services")
+
+
+def _category(service_code: str) -> Category:
+    category = reportable_categories().filter(service_code=service_code).first()
+    if category is None:
+        raise Open311Error(404, f"service_code « {service_code} » inconnu.")
+    return category
+
+
+@require_GET
+@open311_view
+def service_definition(request, service_code, fmt):
+    category = _category(service_code)
+    attributes = []
+    for order, question in enumerate(category.sorted_questions(), start=1):
+        attribute = {
+            "variable": True,
+            "code": question["code"],
+            "datatype": question.get("datatype", "string"),
+            "required": bool(question.get("required")),
+            "datatype_description": question.get("datatype_description") or None,
+            "order": question.get("order") or order,
+            "description": question.get("label", question["code"]),
+        }
+        if attribute["datatype"] in ("singlevaluelist", "multivaluelist"):
+            attribute["values"] = [{"key": v["key"], "name": v["name"]}
+                                   for v in question.get("values", [])]
+        attributes.append(attribute)
+    return render({"service_code": category.service_code, "attributes": attributes}, fmt,
+                  "service_definition")
+
+
+# --- Service requests ----------------------------------------------------------------------
+
+def _request(report: Report) -> dict:
+    case = report.case
+    closed = open311_status(case) == "closed"
+    return {
+        "service_request_id": case.reference,
+        "status": open311_status(case),
+        "status_notes": case.get_status_display(),
+        "service_name": report.category.name,
+        "service_code": report.category.service_code,
+        "description": report.description,
+        "agency_responsible": f"{case.organisation.name} — {case.unit.name}",
+        "service_notice": None,
+        "requested_datetime": _dt(case.created_at),
+        "updated_datetime": _dt(case.closed_at or case.resolved_at if closed
+                                else case.updated_at),
+        "expected_datetime": _dt(case.resolution_due_at),
+        "address": report.address or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": report.lat,
+        "long": report.lon,
+        "media_url": report.media_url or None,
+    }
+
+
+def _parse_date(name: str, value: str) -> dt.datetime:
+    parsed = parse_datetime(value.replace(" ", "+")) if value else None
+    if parsed is None:
+        raise Open311Error(400, f"{name} doit être une date W3C, par exemple "
+                                f"2026-11-24T08:00:00+01:00.")
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@open311_view
+def requests_view(request, fmt):
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    reports = public_reports()
+    ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if ids:  # the spec: other parameters are then ignored
+        reports = reports.filter(case__reference__in=ids[:settings.OPEN311_MAX_REQUESTS])
+    else:
+        codes = [c for c in request.GET.get("service_code", "").split(",") if c]
+        if codes:
+            reports = reports.filter(category__service_code__in=codes)
+        end = _parse_date("end_date", request.GET["end_date"]) if request.GET.get(
+            "end_date") else timezone.now()
+        start = _parse_date("start_date", request.GET["start_date"]) if request.GET.get(
+            "start_date") else end - dt.timedelta(days=settings.OPEN311_DEFAULT_DAYS)
+        if start > end:
+            raise Open311Error(400, "start_date doit précéder end_date.")
+        reports = reports.filter(created_at__gte=start, created_at__lte=end)
+        statuses = {s for s in request.GET.get("status", "").split(",") if s}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status vaut open ou closed.")
+        if statuses == {"open"}:
+            reports = reports.filter(case__status__in=("new", "in_progress", "waiting"))
+        elif statuses == {"closed"}:
+            reports = reports.exclude(case__status__in=("new", "in_progress", "waiting"))
+    reports = reports.order_by("-created_at")[:settings.OPEN311_MAX_REQUESTS]
+    return render([_request(r) for r in reports], fmt, "service_requests")
+
+
+@require_GET
+@open311_view
+def request_detail(request, service_request_id, fmt):
+    report = public_reports().filter(case__reference=service_request_id).first()
+    if report is None:
+        raise Open311Error(404, f"service_request_id « {service_request_id} » inconnu.")
+    return render([_request(report)], fmt, "service_requests")
+
+
+@require_GET
+@open311_view
+def token_detail(request, token, fmt):
+    report = Report.objects.select_related("case").filter(api_token=token).first()
+    if report is None:
+        raise Open311Error(404, f"token « {token} » inconnu.")
+    return render([{"service_request_id": report.case.reference, "token": token}], fmt,
+                  "service_requests")
+
+
+def _api_key(request) -> ApiKey:
+    value = request.POST.get("api_key", "")
+    key = ApiKey.objects.filter(key=value, is_active=True).first() if value else None
+    if key is None:
+        raise Open311Error(403, "api_key manquante ou invalide.")
+    return key
+
+
+def _attributes(request) -> dict:
+    """`attribute[code]=value`, and `attribute[code][]=value` for multivaluelist."""
+    answers: dict = {}
+    for name in request.POST:
+        if name.startswith("attribute[") and name.endswith("]"):
+            code = name[len("attribute["):].split("]")[0]
+            values = request.POST.getlist(name)
+            answers[code] = values if name.endswith("[]") or len(values) > 1 else values[0]
+    return answers
+
+
+def _location(request) -> tuple[float, float, str]:
+    lat, lon = request.POST.get("lat", ""), request.POST.get("long", "")
+    address = request.POST.get("address_string", "").strip()
+    if lat and lon:
+        try:
+            return float(lat), float(lon), address
+        except ValueError as exc:
+            raise Open311Error(400, "lat et long doivent être des nombres (WGS84).") from exc
+    if address:
+        place = geocode(address)
+        if place is None:
+            raise Open311Error(400, "Adresse introuvable : donnez lat et long.")
+        return place.lat, place.lon, place.label
+    raise Open311Error(400, "Lieu manquant : donnez lat et long, ou address_string.")
+
+
+def _rate_limit(key: ApiKey) -> None:
+    since = timezone.now() - dt.timedelta(minutes=1)
+    if Report.objects.filter(api_key=key, created_at__gte=since).count() >= \
+            key.requests_per_minute:
+        raise Open311Error(429, f"Trop de demandes : {key.requests_per_minute} par minute au "
+                                "plus pour cette clé.")
+
+
+def _post_request(request, fmt, *, sandbox: bool = False):
+    key = _api_key(request)
+    idempotency = (request.headers.get("Idempotency-Key")
+                   or request.POST.get("idempotency_key", "")).strip()[:100]
+    if idempotency and not sandbox:
+        previous = IdempotentRequest.objects.filter(api_key=key, idempotency_key=idempotency)
+        if previous.exists():
+            return _created(previous.get().case.report, fmt)
+    code = request.POST.get("service_code", "")
+    if not code:
+        raise Open311Error(400, "service_code manquant.")
+    category = _category(code)
+    lat, lon, address = _location(request)
+    description = request.POST.get("description", "")
+    if len(description) > 4000:
+        raise Open311Error(400, "description : 4000 caractères au plus.")
+    names = " ".join(p for p in (request.POST.get("first_name", ""),
+                                 request.POST.get("last_name", "")) if p).strip()
+    email = request.POST.get("email", "").strip()
+    fields = dict(category=category, lat=lat, lon=lon, address=address,
+                  description=description or category.name, answers=_attributes(request),
+                  name=names or "Usager de l'application", email=email,
+                  phone=request.POST.get("phone", "").strip()[:30], channel=Channel.APP)
+    if sandbox:
+        commune = report_locate(lat=lat, lon=lon)
+        report_route(category=category, commune=commune)
+        clean_answers(category, fields["answers"])
+        return render([{"service_request_id": "TEST-" + code, "service_notice":
+                        "Point d'accès de test : rien n'a été enregistré.",
+                        "account_id": None}], fmt, "service_requests")
+    _rate_limit(key)
+    try:
+        with transaction.atomic():
+            case = report_submit(**fields)
+            report = case.report
+            Report.objects.filter(pk=report.pk).update(
+                api_key=key, media_url=request.POST.get("media_url", "")[:500])
+            if idempotency:
+                IdempotentRequest.objects.create(api_key=key, idempotency_key=idempotency,
+                                                 case=case)
+    except IntegrityError:  # the same key raced us: answer with what the first one filed
+        previous = IdempotentRequest.objects.get(api_key=key, idempotency_key=idempotency)
+        return _created(previous.case.report, fmt)
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return _created(report, fmt)
+
+
+def _created(report: Report, fmt: str) -> HttpResponse:
+    report.refresh_from_db()
+    case = report.case
+    notice = (f"Signalement enregistré sous la référence {case.reference} et transmis à "
+              f"{case.unit.name} ({case.organisation.name}).")
+    return render([{"service_request_id": case.reference, "token": report.api_token,
+                    "service_notice": notice, "account_id": None}], fmt, "service_requests")
+
+
+# --- The test endpoint ---------------------------------------------------------------------
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@open311_view
+def test_requests(request, fmt):
+    if request.method == "POST":
+        return _post_request(request, fmt, sandbox=True)
+    return render([], fmt, "service_requests")
+

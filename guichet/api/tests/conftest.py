@@ -1,0 +1,62 @@
+"""The official Open311 GeoReport v2 JSON schemas (copied from the Open311 reference, see
+schemas/) and a helper that reads the XML variant back into the same shape."""
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft7Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from guichet.reports.models import ApiKey
+from guichet.reports.tests.conftest import dumping, pothole, roads, territory  # noqa: F401
+
+SCHEMAS = Path(__file__).parent / "schemas"
+_registry = Registry().with_resources(
+    (path.name, Resource.from_contents(json.loads(path.read_text()),
+                                       default_specification=DRAFT7))
+    for path in SCHEMAS.glob("*.json") if path.name != "swagger.json"
+)
+
+
+def assert_valid(document, schema_name: str) -> None:
+    schema = json.loads((SCHEMAS / schema_name).read_text())
+    validator = Draft7Validator(schema, registry=_registry, format_checker=FormatChecker())
+    problems = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert problems == []
+
+
+LISTS = {"services", "service_requests", "attributes", "values", "errors", "endpoints",
+         "formats"}
+
+
+def xml_data(content: bytes):
+    """The XML document as JSON-like data: lists for the spec's list elements, text otherwise."""
+
+    def convert(element):
+        children = list(element)
+        if element.tag in LISTS:
+            return [convert(child) for child in children]
+        if children:
+            return {child.tag: convert(child) for child in children}
+        return element.text
+
+    return convert(ET.fromstring(content))
+
+
+def as_text(value):
+    """JSON data with every leaf as XML would write it."""
+    if isinstance(value, dict):
+        return {k: as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_text(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
+
+
+@pytest.fixture
+def api_key(db):
+    return ApiKey.objects.create(name="Application municipale", requests_per_minute=5)
