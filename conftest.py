@@ -19,6 +19,9 @@ from guichet.contact.services import contact_submit
 from guichet.notifications.services import notifications_deliver_due
 from guichet.organisations.models import ElectedOfficial, OpeningPeriod, Organisation, Unit
 
+# Fixtures of a territory with commune outlines and report categories.
+pytest_plugins = ["guichet.reports.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

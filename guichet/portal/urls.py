@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, cases, contact, pages
+from .views import account, cases, contact, pages, reports
 
 app_name = "portal"
 
@@ -28,6 +28,15 @@ urlpatterns = [
     path("mot-de-passe/nouveau/<uidb64>/<token>/", account.password_reset_confirm,
          name="password_reset_confirm"),
     path("mon-profil/", account.profile, name="profile"),
+    path("signaler/", reports.report_start, name="report_start"),
+    path("signaler/<slug:code>/", reports.report_location, name="report_location"),
+    path("signaler/<slug:code>/details/", reports.report_details, name="report_details"),
+    path("signalements/", reports.public_list, name="public_reports"),
+    path("signalements/carte.geojson", reports.public_geojson, name="public_reports_geojson"),
+    path("signalements/<str:reference>/", reports.public_report, name="public_report"),
+    path("signalements/<str:reference>/moi-aussi/", reports.report_me_too, name="report_me_too"),
+    path("photos/<str:key>/", reports.photo, name="photo"),
+    path("photos/<str:key>/vignette/", reports.photo, {"size": "vignette"}, name="photo_thumbnail"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),
 ]

@@ -11,7 +11,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from guichet.reports.models import ApiKey
-from guichet.reports.tests.conftest import dumping, pothole, roads, territory  # noqa: F401
 
 SCHEMAS = Path(__file__).parent / "schemas"
 _registry = Registry().with_resources(

@@ -9,7 +9,7 @@ from guichet.cases.models import Case, Channel, Status
 from guichet.cases.services import case_change_status
 from guichet.reports.models import Report
 from guichet.reports.services import report_submit
-from guichet.reports.tests.conftest import INSIDE, OUTSIDE
+from guichet.reports.tests.fixtures import INSIDE, OUTSIDE
 
 from .conftest import as_text, assert_valid, xml_data
 

@@ -10,7 +10,7 @@ from guichet.reports.services import (
     reports_nearby,
 )
 
-from .conftest import INSIDE, OUTSIDE, jpeg
+from .fixtures import INSIDE, OUTSIDE, jpeg
 
 
 def submit(category, lat=INSIDE[0], lon=INSIDE[1], **fields):

@@ -1,0 +1,203 @@
+"""Signalements for residents: report in three steps (category, place, details), see what is
+already reported nearby and follow it instead, browse public reports on a list and a map."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import validate_email
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from guichet.cases.models import OPEN_STATUSES, Event, Status
+from guichet.cases.selectors import agent_can_handle
+from guichet.organisations.models import Organisation
+from guichet.reports.models import Category, Photo
+from guichet.reports.selectors import public_reports
+from guichet.reports.services import (
+    ReportError,
+    report_follow,
+    report_locate,
+    report_submit,
+    reportable_categories,
+    reports_nearby,
+)
+
+from ..report_forms import LocationForm, ReportDetailsForm
+from .contact import SESSION_CASES, remember_case
+
+
+def _category(code: str) -> Category:
+    return get_object_or_404(reportable_categories(), service_code=code)
+
+
+def _map_settings() -> dict:
+    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
+def report_start(request):
+    groups: dict[str, list[Category]] = {}
+    for category in reportable_categories():
+        groups.setdefault(category.group or "Autres", []).append(category)
+    return render(request, "portal/reports/start.html", {"groups": groups})
+
+
+def report_location(request, code):
+    category = _category(code)
+    form = LocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        query = urlencode({"lat": f"{data['lat']:.6f}", "lon": f"{data['lon']:.6f}",
+                           "adresse": data.get("address", "")})
+        return redirect(reverse("portal:report_details", args=[code]) + "?" + query)
+    return render(request, "portal/reports/location.html",
+                  {"category": category, "form": form, "map": _map_settings()})
+
+
+def _place(request):
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+        commune = report_locate(lat=lat, lon=lon)
+    except (KeyError, ValueError, ReportError):
+        return None
+    return {"lat": lat, "lon": lon, "address": request.GET.get("adresse", "")[:250],
+            "commune": commune}
+
+
+def report_details(request, code):
+    category = _category(code)
+    place = _place(request)
+    if place is None:
+        return redirect("portal:report_location", code=code)
+    form = ReportDetailsForm(request.POST or None, request.FILES or None, category=category,
+                             user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        signed_in = request.user.is_authenticated
+        try:
+            case = report_submit(
+                category=category, lat=place["lat"], lon=place["lon"],
+                address=place["address"], description=data["description"],
+                answers=form.answers(), photos=data["photos"],
+                requester=request.user if signed_in else None, name=data["name"],
+                email=data.get("email", ""), phone=data["phone"])
+        except ReportError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, str(exc))
+        else:
+            remember_case(request, case)
+            return redirect("portal:confirmation", token=case.token)
+    nearby = reports_nearby(category=category, lat=place["lat"], lon=place["lon"])
+    return render(request, "portal/reports/details.html", {
+        "category": category, "place": place, "form": form, "nearby": nearby,
+        "files_lost": request.method == "POST" and bool(request.FILES),
+        "radius": settings.REPORT_DUPLICATE_RADIUS_M,
+    })
+
+
+def _public_report(reference):
+    return get_object_or_404(public_reports(), case__reference=reference)
+
+
+@require_POST
+def report_me_too(request, reference):
+    report = _public_report(reference)
+    if report.case.status not in OPEN_STATUSES:
+        raise Http404
+    email = request.user.email if request.user.is_authenticated else \
+        request.POST.get("email", "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        messages.error(request, "Indiquez une adresse électronique valide pour être tenu "
+                                "informé, par exemple nom@exemple.fr.")
+        return redirect("portal:public_report", reference=reference)
+    user = request.user if request.user.is_authenticated else None
+    if report_follow(report=report, email=email, user=user):
+        messages.success(request, "C'est noté : vous serez informé de l'avancement de ce "
+                                  "signalement.")
+    else:
+        messages.info(request, "Vous suivez déjà ce signalement.")
+    return redirect("portal:public_report", reference=reference)
+
+
+PUBLIC_STATUSES = [("ouverts", "En cours"), ("resolus", "Résolus"), ("tous", "Tous")]
+
+
+def _filtered(request):
+    reports = public_reports()
+    category = request.GET.get("categorie", "")
+    commune = request.GET.get("commune", "")
+    status = request.GET.get("statut", "ouverts")
+    if category:
+        reports = reports.filter(category__service_code=category)
+    if commune:
+        reports = reports.filter(commune__slug=commune)
+    if status == "ouverts":
+        reports = reports.filter(case__status__in=OPEN_STATUSES)
+    elif status == "resolus":
+        reports = reports.exclude(case__status__in=OPEN_STATUSES)
+    return reports.order_by("-created_at"), {"categorie": category, "commune": commune,
+                                             "statut": status}
+
+
+def public_list(request):
+    reports, filters = _filtered(request)
+    page = Paginator(reports, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/reports/public_list.html", {
+        "page": page, "filters": filters, "categories": reportable_categories(),
+        "communes": Organisation.objects.filter(kind=Organisation.Kind.COMMUNE, is_active=True,
+                                                boundary__isnull=False).order_by("name"),
+        "statuses": PUBLIC_STATUSES, "map": _map_settings(),
+        "geojson_url": reverse("portal:public_reports_geojson") + "?" + urlencode(filters),
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+    })
+
+
+def public_geojson(request):
+    """The map's points: public reports, coarse enough and without any personal data."""
+    reports, _ = _filtered(request)
+    rows = reports.values_list("case__reference", "lat", "lon", "category__name",
+                               "case__status")[:5000]
+    features = [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+        "properties": {"reference": reference, "categorie": category,
+                       "statut": Status(status).label,
+                       "url": reverse("portal:public_report", args=[reference])},
+    } for reference, lat, lon, category, status in rows]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def public_report(request, reference):
+    report = _public_report(reference)
+    case = report.case
+    history = (case.events.filter(kind=Event.Kind.STATUS_CHANGED)
+               .order_by("created_at").only("created_at", "data"))
+    photos = [p for p in report.photos.all() if p.is_publishable()]
+    return render(request, "portal/reports/public_detail.html", {
+        "report": report, "case": case, "history": history, "photos": photos,
+        "is_open": case.status in OPEN_STATUSES,
+    })
+
+
+def photo(request, key, size="image"):
+    """A photo is public once publishable; before that, only the filer and the agents see it."""
+    item = get_object_or_404(Photo.objects.select_related("report__case", "report__category"),
+                             key=key)
+    case = item.report.case
+    user = request.user
+    allowed = (item.is_publishable()
+               or (user.is_authenticated and (agent_can_handle(user, case)
+                                              or case.requester_id == user.pk))
+               or case.token in request.session.get(SESSION_CASES, []))
+    if not allowed:
+        raise Http404
+    field = item.thumbnail if size == "vignette" else item.image
+    return FileResponse(field.open("rb"), content_type="image/jpeg")

@@ -1,0 +1,60 @@
+// Maps for signalements, with Leaflet (served from the XStatic-Leaflet package).
+// Without JavaScript the address field alone works and the list replaces the map.
+document.addEventListener("DOMContentLoaded", function () {
+  if (typeof L === "undefined") { return; }
+  var DEFAULT = [49.33, 6.05];
+
+  function baseMap(element, center, zoom) {
+    element.hidden = false;
+    var map = L.map(element, { keyboard: true }).setView(center, zoom);
+    L.tileLayer(element.dataset.tileUrl, {
+      maxZoom: 19, attribution: element.dataset.attribution
+    }).addTo(map);
+    return map;
+  }
+
+  var picker = document.querySelector("[data-map-picker]");
+  if (picker) {
+    var lat = document.getElementById(picker.dataset.latInput);
+    var lon = document.getElementById(picker.dataset.lonInput);
+    var help = document.getElementById("carte-aide");
+    var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : DEFAULT;
+    var map = baseMap(picker, start, 15);
+    var marker = null;
+    if (help) { help.hidden = false; }
+    function place(latlng) {
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+    }
+    if (lat.value && lon.value) { place(L.latLng(start[0], start[1])); }
+    map.on("click", function (e) { place(e.latlng); });
+    var locate = document.querySelector("[data-locate]");
+    if (locate && navigator.geolocation) {
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (position) {
+          var here = L.latLng(position.coords.latitude, position.coords.longitude);
+          map.setView(here, 17);
+          place(here);
+        });
+      });
+    } else if (locate) { locate.hidden = true; }
+  }
+
+  var reports = document.querySelector("[data-map-reports]");
+  if (reports) {
+    var overview = baseMap(reports, DEFAULT, 13);
+    fetch(reports.dataset.mapReports).then(function (r) { return r.json(); }).then(function (data) {
+      var layer = L.geoJSON(data, {
+        onEachFeature: function (feature, marker) {
+          var p = feature.properties;
+          var link = document.createElement("a");
+          link.href = p.url;
+          link.textContent = p.reference + " — " + p.categorie + " (" + p.statut + ")";
+          marker.bindPopup(link);
+        }
+      }).addTo(overview);
+      if (data.features.length) { overview.fitBounds(layer.getBounds(), { maxZoom: 16 }); }
+    });
+  }
+});
