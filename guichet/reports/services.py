@@ -154,6 +154,7 @@ def report_submit(
     phone: str = "",
     channel: str = Channel.WEB,
     acting_user=None,
+    created_at=None,
 ) -> Case:
     """A report becomes a Case of kind `report` in the unit that holds the competence where the
     problem is. Everything is checked before anything is written."""
@@ -176,7 +177,7 @@ def report_submit(
         subject=_subject(category, address.strip()), message=description, requester=requester,
         requester_name=name, requester_email=email, requester_phone=phone,
         acting_user=acting_user, first_response_hours=category.first_response_hours,
-        resolution_hours=category.resolution_hours,
+        resolution_hours=category.resolution_hours, created_at=created_at,
     )
     report = Report.objects.create(case=case, category=category, commune=commune,
                                    lat=float(lat), lon=float(lon), address=address.strip()[:250],

@@ -13,7 +13,7 @@ from guichet.organisations.models import ElectedOfficial, Organisation, Unit
 @pytest.fixture
 def loaded(db):
     out = StringIO()
-    call_command("load_demo", "--cases", "120", stdout=out)
+    call_command("load_demo", "--cases", "120", "--reports", "60", stdout=out)
     return out.getvalue()
 
 
@@ -25,9 +25,20 @@ def test_the_territory_has_what_the_issue_lists(loaded):
     assert Unit.objects.count() >= 8
     assert ElectedOfficial.objects.filter(is_contactable=True).count() >= 3
     assert set(Membership.objects.values_list("role", flat=True)) >= set(Membership.Role.values)
-    assert Case.objects.count() == 120
+    assert Case.objects.filter(kind="contact").count() == 120
     assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
     assert len(set(Case.objects.values_list("channel", flat=True))) >= len(Channel.values) - 1
+
+
+def test_reports_cover_the_territory_and_land_with_the_competent_unit(loaded):
+    from guichet.reports.models import Category, Report
+
+    assert Report.objects.count() == 60
+    assert Category.objects.filter(parent__isnull=False).count() >= 5
+    assert Report.objects.values("commune").distinct().count() == 3
+    assert len(set(Report.objects.values_list("case__status", flat=True))) >= 3
+    for report in Report.objects.filter(category__competence_topic="dechets"):
+        assert report.case.unit.slug == "dechets"
 
 
 def test_it_prints_logins_that_work(loaded, client):
@@ -40,8 +51,11 @@ def test_it_prints_logins_that_work(loaded, client):
 
 
 def test_running_it_again_changes_nothing(loaded):
-    counts = [m.objects.count() for m in (Organisation, Unit, User, Membership, Case)]
+    from guichet.reports.models import Category, Report
+
+    models = (Organisation, Unit, User, Membership, Case, Category, Report)
+    counts = [m.objects.count() for m in models]
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "déjà là" in out.getvalue()
-    assert [m.objects.count() for m in (Organisation, Unit, User, Membership, Case)] == counts
+    assert [m.objects.count() for m in models] == counts

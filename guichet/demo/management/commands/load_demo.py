@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from guichet.cases.models import Case
 from guichet.demo.history import DEFAULT_CASES, DEFAULT_DAYS, HistoryLoader
+from guichet.demo.reports import DEFAULT_REPORTS, reports_load
 from guichet.demo.territory import logins, territory_load
 
 
@@ -17,8 +18,10 @@ class Command(BaseCommand):
                             help="nombre de demandes à créer la première fois (défaut : 300)")
         parser.add_argument("--days", type=int, default=DEFAULT_DAYS,
                             help="période couverte par les demandes, en jours (défaut : 180)")
+        parser.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
+                            help="nombre de signalements à créer la première fois (défaut : 240)")
 
-    def handle(self, *args, cases, days, **options):
+    def handle(self, *args, cases, days, reports, **options):
         territory = territory_load()
         orgs = list(territory.organisations.values())
         if Case.objects.filter(organisation__in=orgs).exists():
@@ -26,6 +29,9 @@ class Command(BaseCommand):
         else:
             count = HistoryLoader(territory, count=cases, days=days).load()
             self.stdout.write(f"Territoire de démonstration chargé : {count} demandes créées.")
+        reports = reports_load(territory, count=reports)
+        if reports:
+            self.stdout.write(f"{reports} signalements créés.")
         self.print_logins()
 
     def print_logins(self):
