@@ -101,3 +101,38 @@ class JournalFilterForm(Form):
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Toutes")] + list(actions)
+
+
+class FieldStatusForm(Form):
+    field_status = forms.ChoiceField(label="Intervention", choices=[])
+    scheduled_for = forms.DateField(label="Date prévue", required=False,
+                                    help_text="Pour une intervention programmée. Format : "
+                                              "jj/mm/aaaa.",
+                                    widget=forms.DateInput(attrs={"type": "date"},
+                                                           format="%Y-%m-%d"),
+                                    input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+
+    def __init__(self, *args, **kwargs):
+        from guichet.reports.models import FieldStatus
+
+        super().__init__(*args, prefix="field", **kwargs)
+        self.fields["field_status"].choices = [(v, label) for v, label in FieldStatus.choices
+                                               if v]
+
+
+class ReportCloseForm(CloseForm):
+    photo = forms.FileField(
+        label="Photo après intervention", required=False,
+        help_text="Facultatif. JPEG, PNG, WebP ou HEIC ; elle est publiée avec le signalement.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,"
+                                                         "image/heic,.heic"}))
+
+    def clean_photo(self):
+        from guichet.lib.files import check_upload
+
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            checked = check_upload(upload)
+            if not checked.content_type.startswith("image/"):
+                raise forms.ValidationError("Ce fichier n'est pas une photo.")
+        return upload

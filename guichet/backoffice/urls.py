@@ -13,6 +13,12 @@ urlpatterns = [
     path("demandes/<str:reference>/transferer/", views.case_transfer, name="case_transfer"),
     path("demandes/<str:reference>/statut/", views.case_status, name="case_status"),
     path("demandes/<str:reference>/cloturer/", views.case_close, name="case_close"),
+    path("demandes/<str:reference>/intervention/", views.case_report_field,
+         name="case_report_field"),
+    path("demandes/<str:reference>/cloturer-signalement/", views.case_report_close,
+         name="case_report_close"),
+    path("demandes/<str:reference>/photos/<str:key>/publication/", views.case_photo_publish,
+         name="case_photo_publish"),
     path("usagers/<int:user_id>/", views.person, name="person"),
     path("journal/", views.journal, name="journal"),
 ]

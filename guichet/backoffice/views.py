@@ -30,6 +30,7 @@ from guichet.cases.services import CaseError
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.organisations.models import Organisation, Unit
+from guichet.reports import services as report_services
 
 from . import forms
 from .inbox import TAB_CODES, TABS, sort_cases, tab_counts, tab_filters
@@ -120,12 +121,19 @@ def _case_page(request, case: Case, *, status=200, **bound):
         "status_form": forms.StatusForm(case=case),
         "close_form": forms.CloseForm(),
     }
+    report = getattr(case, "report", None) if case.kind == "report" else None
+    if report is not None:
+        page_forms["field_form"] = forms.FieldStatusForm(initial={
+            "field_status": report.field_status, "scheduled_for": report.scheduled_for})
+        page_forms["close_form"] = forms.ReportCloseForm()
     page_forms.update(bound)
     # A closed case shows no action forms: a refusal must still be seen.
     refusals = [error for form in bound.values() for error in form.non_field_errors()]
     events = case.events.select_related("actor").prefetch_related("attachments")
     return render(request, "backoffice/case.html", {
-        "case": case, "events": events, "handler": case_handler(case), "refusals": refusals,
+        "case": case, "events": events, "report": report,
+        "photos": list(report.photos.all()) if report else [],
+        "handler": case_handler(case), "refusals": refusals,
         "can_take": any(a.pk == request.user.pk for a in agents)
         and case.assignee_id != request.user.pk and case.status != "closed",
         **page_forms,
@@ -206,6 +214,41 @@ def case_status(request, case, data):
               "La demande est close ; l'usager en est informé.")
 def case_close(request, case, data):
     services.case_close(case=case, acting_user=request.user, message=data["message"])
+
+
+def _report(case: Case):
+    report = getattr(case, "report", None) if case.kind == "report" else None
+    if report is None:
+        raise Http404
+    return report
+
+
+@_case_action(lambda r, c: forms.FieldStatusForm(r.POST), "field_form",
+              "L'état de l'intervention a été enregistré.")
+def case_report_field(request, case, data):
+    report_services.report_set_field_status(
+        report=_report(case), field_status=data["field_status"],
+        scheduled_for=data["scheduled_for"], acting_user=request.user)
+
+
+@_case_action(lambda r, c: forms.ReportCloseForm(r.POST, r.FILES), "close_form",
+              "Le signalement est clos ; l'usager en est informé.")
+def case_report_close(request, case, data):
+    report_services.report_close(report=_report(case), acting_user=request.user,
+                                 message=data["message"], photo=data["photo"])
+
+
+@agent_required
+@require_POST
+def case_photo_publish(request, reference, key):
+    case = _agent_case(request, reference)
+    photo = get_object_or_404(_report(case).photos, key=key)
+    publish = request.POST.get("publish") == "1"
+    report_services.report_photo_publish(photo=photo, acting_user=request.user,
+                                         publish=publish)
+    messages.success(request, "La photo est publiée." if publish else "La photo est retirée "
+                                                                      "de la page publique.")
+    return redirect(case.get_backoffice_url())
 
 
 @agent_required

@@ -171,6 +171,8 @@ class Event(models.Model):
         ATTACHMENT_ADDED = "attachment_added", "Pièce jointe ajoutée"
         NOTIFICATION_SENT = "notification_sent", "Notification envoyée"
         NOTIFICATION_FAILED = "notification_failed", "Échec d'envoi d'une notification"
+        # A public step of the work, written by the kind's own services (e.g. a field visit).
+        PROGRESS = "progress", "Avancement"
 
     INTERNAL_KINDS = (Kind.INTERNAL_NOTE,)
 

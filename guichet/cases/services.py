@@ -202,6 +202,16 @@ def case_add_note(*, case: Case, agent, body: str, files: Sequence[CheckedFile] 
 
 
 @transaction.atomic
+def case_add_progress(*, case: Case, agent, body: str, **data) -> Event:
+    """A public step of the work (a visit scheduled, done), written by a kind's services: shown
+    to the resident and on public pages, without an email."""
+    _check_agent(case, agent)
+    event = _add_event(case, Event.Kind.PROGRESS, actor=agent, body=body, **data)
+    journal_record(actor=agent, action=Entry.Action.CASE_UPDATED, case=case, **data)
+    return event
+
+
+@transaction.atomic
 def case_resident_reply(*, case: Case, body: str, files: Sequence[CheckedFile] = (),
                         user=None) -> Event:
     """A message from the resident. It restarts a paused clock and re-opens a resolved case."""

@@ -20,6 +20,7 @@ class Entry(models.Model):
         CASE_TRANSFERRED = "case_transferred", "Transfert"
         CASE_STATUS = "case_status", "Changement de statut"
         CASE_CLOSED = "case_closed", "Clôture"
+        CASE_UPDATED = "case_updated", "Mise à jour"
         JOURNAL_VIEWED = "journal_viewed", "Consultation du journal"
 
     at = models.DateTimeField("date", default=timezone.now, db_index=True)

@@ -9,21 +9,25 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.formats import date_format
 
 from guichet.cases.models import OPEN_STATUSES, Case, Channel
-from guichet.cases.services import case_create
+from guichet.cases.selectors import agent_can_handle
+from guichet.cases.services import CaseError, case_add_progress, case_close, case_create
+from guichet.journal.models import Entry
+from guichet.journal.services import journal_record
 from guichet.lib.files import random_name
 from guichet.lib.geo import box_around, distance_m, valid_point
 from guichet.lib.images import process_photo
 from guichet.organisations.models import Competence, Organisation, Unit
 from guichet.organisations.selectors import commune_at
 
-from .models import Category, Follower, Photo, Report
+from .models import Category, FieldStatus, Follower, Photo, Report
 
 MAX_DESCRIPTION = 4000
 
 
-class ReportError(Exception):
+class ReportError(CaseError):
     """A report refused by the rules. `field` names the form field (or API parameter) at
     fault; the message is French and shown as is."""
 
@@ -201,3 +205,61 @@ def report_follow(*, report: Report, email: str, user=None) -> bool:
         return False
     Report.objects.filter(pk=report.pk).update(followers_count=F("followers_count") + 1)
     return True
+
+
+def _check_agent(case: Case, agent) -> None:
+    if not agent_can_handle(agent, case):
+        raise ReportError("Vous n'êtes pas habilité à traiter ce signalement.")
+
+
+FIELD_MESSAGES = {
+    FieldStatus.TO_SCHEDULE: "Intervention à programmer.",
+    FieldStatus.IN_PROGRESS: "Intervention en cours.",
+    FieldStatus.DONE: "Intervention terminée.",
+}
+
+
+@transaction.atomic
+def report_set_field_status(*, report: Report, field_status: str, acting_user,
+                            scheduled_for=None) -> Report:
+    """Where the field team is; public on the report's page and timeline."""
+    _check_agent(report.case, acting_user)
+    if field_status not in FieldStatus.values or field_status == FieldStatus.NONE:
+        raise ReportError("Choisissez l'état de l'intervention.", field="field_status")
+    if field_status == FieldStatus.SCHEDULED:
+        if scheduled_for is None:
+            raise ReportError("Indiquez la date prévue de l'intervention.",
+                              field="scheduled_for")
+        body = f"Intervention programmée le {date_format(scheduled_for, 'l j F Y')}."
+    else:
+        scheduled_for = None
+        body = FIELD_MESSAGES[field_status]
+    report.field_status, report.scheduled_for = field_status, scheduled_for
+    report.save(update_fields=["field_status", "scheduled_for"])
+    case_add_progress(case=report.case, agent=acting_user, body=body,
+                      field_status=field_status)
+    return report
+
+
+@transaction.atomic
+def report_close(*, report: Report, acting_user, message: str, photo=None) -> Case:
+    """Close with a message to the filer and, when there is one, the "after" photo."""
+    _check_agent(report.case, acting_user)
+    case = case_close(case=report.case, acting_user=acting_user, message=message)
+    if photo is not None:
+        saved = _save_photo(report, photo, kind=Photo.Kind.AFTER, user=acting_user)
+        Photo.objects.filter(pk=saved.pk).update(is_moderated=True)  # an agent took it
+    if report.field_status != FieldStatus.DONE:
+        report.field_status = FieldStatus.DONE
+        report.save(update_fields=["field_status"])
+    return case
+
+
+@transaction.atomic
+def report_photo_publish(*, photo: Photo, acting_user, publish: bool = True) -> Photo:
+    _check_agent(photo.report.case, acting_user)
+    photo.is_moderated = publish
+    photo.save(update_fields=["is_moderated"])
+    journal_record(actor=acting_user, action=Entry.Action.CASE_UPDATED, case=photo.report.case,
+                   photo=photo.pk, published=publish)
+    return photo

@@ -178,8 +178,8 @@ def public_geojson(request):
 def public_report(request, reference):
     report = _public_report(reference)
     case = report.case
-    history = (case.events.filter(kind=Event.Kind.STATUS_CHANGED)
-               .order_by("created_at").only("created_at", "data"))
+    history = (case.events.filter(kind__in=(Event.Kind.STATUS_CHANGED, Event.Kind.PROGRESS))
+               .order_by("created_at").only("created_at", "kind", "body", "data"))
     photos = [p for p in report.photos.all() if p.is_publishable()]
     return render(request, "portal/reports/public_detail.html", {
         "report": report, "case": case, "history": history, "photos": photos,

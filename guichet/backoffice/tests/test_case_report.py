@@ -1,0 +1,101 @@
+"""The report panel of the case page: field status, photo moderation, closing with a photo."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_agent
+from guichet.cases.models import Event, Status
+from guichet.journal.models import Entry
+from guichet.reports.models import FieldStatus, Photo
+from guichet.reports.services import report_submit
+from guichet.reports.tests.fixtures import INSIDE, jpeg
+
+
+def file_report(category, **fields):
+    fields.setdefault("answers", {"taille": "petit"} if category.service_code ==
+                      "nid-de-poule" else {})
+    return report_submit(category=category, lat=INSIDE[0], lon=INSIDE[1], description="Trou",
+                         address="12 rue Foch", name="Marc Blanc", email="marc@exemple.fr",
+                         **fields)
+
+
+def test_the_case_page_shows_the_report(client, territory, pothole, agent):
+    case = file_report(pothole, photos=[jpeg()])
+    client.force_login(agent)
+    html = client.get(case.get_backoffice_url()).content.decode()
+    assert "Nid-de-poule" in html and "12 rue Foch" in html and "Hayange" in html
+    assert "Photo du signalement" in html
+    assert reverse("backoffice:case_report_close", args=[case.reference]) in html
+
+
+def test_scheduling_the_field_visit_is_public(client, territory, pothole, agent):
+    case = file_report(pothole)
+    client.force_login(agent)
+    url = reverse("backoffice:case_report_field", args=[case.reference])
+    html = client.post(url, {"field-field_status": "scheduled"}).content.decode()
+    assert "Indiquez la date prévue" in html
+    day = timezone.localdate() + dt.timedelta(days=3)
+    response = client.post(url, {"field-field_status": "scheduled",
+                                 "field-scheduled_for": day.isoformat()})
+    assert response.status_code == 302
+    case.report.refresh_from_db()
+    assert (case.report.field_status, case.report.scheduled_for) == (FieldStatus.SCHEDULED, day)
+    progress = case.events.get(kind=Event.Kind.PROGRESS)
+    assert "Intervention programmée le" in progress.body
+    public = client.get(reverse("portal:public_report", args=[case.reference])).content.decode()
+    assert "Intervention programmée le" in public
+    assert Entry.objects.filter(action=Entry.Action.CASE_UPDATED, actor=agent).exists()
+
+
+def test_closing_with_an_after_photo(client, territory, dumping, epci_unit, deliver):
+    waste_agent = make_agent("dechets@vf.fr", epci_unit)
+    case = file_report(dumping, photos=[jpeg()])
+    client.force_login(waste_agent)
+    url = reverse("backoffice:case_report_close", args=[case.reference])
+    bad = client.post(url, {"close-message": "Nettoyé.",
+                            "close-photo": SimpleUploadedFile("x.jpg", b"%PDF-1.4")})
+    assert bad.status_code == 400 and "Nettoyé." in bad.content.decode()
+    response = client.post(url, {"close-message": "Nettoyé ce matin.",
+                                 "close-photo": jpeg("apres.jpg")})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    after = case.report.photos.get(kind=Photo.Kind.AFTER)
+    assert after.is_publishable()
+    assert any("Nettoyé ce matin." in m.body for m in deliver())
+
+
+def test_publishing_a_photo_after_moderation(client, territory, dumping, epci_unit):
+    waste_agent = make_agent("dechets@vf.fr", epci_unit)
+    case = file_report(dumping, photos=[jpeg()])
+    photo = case.report.photos.get()
+    client.force_login(waste_agent)
+    client.post(reverse("backoffice:case_photo_publish", args=[case.reference, photo.key]),
+                {"publish": "1"})
+    photo.refresh_from_db()
+    assert photo.is_moderated and photo.is_publishable()
+
+
+def test_it_checks_ownership(client, territory, dumping, pothole, agent, other_agent):
+    """The commune's roads agent cannot act on the EPCI's waste report, nor anyone else."""
+    waste = file_report(dumping, photos=[jpeg()])
+    photo = waste.report.photos.get()
+    for user in (agent, other_agent):
+        client.force_login(user)
+        for url, data in (
+            (reverse("backoffice:case_report_field", args=[waste.reference]),
+             {"field-field_status": "done"}),
+            (reverse("backoffice:case_report_close", args=[waste.reference]),
+             {"close-message": "x"}),
+            (reverse("backoffice:case_photo_publish", args=[waste.reference, photo.key]),
+             {"publish": "1"}),
+        ):
+            assert client.post(url, data).status_code == 404
+    waste.refresh_from_db()
+    assert waste.status == Status.NEW
+    contact_like = file_report(pothole)
+    client.force_login(other_agent)
+    assert client.get(contact_like.get_backoffice_url()).status_code == 404
