@@ -18,6 +18,8 @@ class InboxFilterForm(Form):
                                 choices=[("", "Tous")] + Channel.choices)
     unit = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
     assignee = forms.ChoiceField(label="Attribuée à", required=False)
+    category = forms.ChoiceField(label="Catégorie de signalement", required=False)
+    commune = forms.ChoiceField(label="Commune du signalement", required=False)
     sort = forms.ChoiceField(label="Trier par", required=False, choices=[
         ("due", "Échéance la plus proche"), ("recent", "Reçues récemment"),
         ("oldest", "Reçues il y a le plus longtemps")])
@@ -25,8 +27,11 @@ class InboxFilterForm(Form):
                                       empty_value=PER_PAGE_CHOICES[0],
                                       choices=[(n, n) for n in PER_PAGE_CHOICES])
 
-    def __init__(self, *args, units=(), agents=(), **kwargs):
+    def __init__(self, *args, units=(), agents=(), categories=(), communes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Toutes")] + [
+            (c.service_code, c.full_name) for c in categories]
+        self.fields["commune"].choices = [("", "Toutes")] + [(c.slug, c.name) for c in communes]
         self.fields["unit"].choices = [("", "Tous mes services")] + [
             (u.pk, f"{u.name} ({u.organisation.name})") for u in units]
         self.fields["assignee"].choices = [("", "Tout le monde"), ("none", "Personne")] + [

@@ -31,6 +31,7 @@ from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.organisations.models import Organisation, Unit
 from guichet.reports import services as report_services
+from guichet.reports.services import reportable_categories
 
 from . import forms
 from .inbox import TAB_CODES, TABS, sort_cases, tab_counts, tab_filters
@@ -64,7 +65,11 @@ def inbox(request):
     units = list(Unit.objects.filter(pk__in=agent_unit_ids(user)).select_related("organisation"))
     agents = get_user_model().objects.filter(
         memberships__unit__in=units, is_active=True).distinct().order_by("last_name", "first_name")
-    form = forms.InboxFilterForm(request.GET or None, units=units, agents=agents)
+    orgs = {org.pk for unit in units for org in unit.organisation.territory()}
+    communes = Organisation.objects.filter(pk__in=orgs, kind=Organisation.Kind.COMMUNE,
+                                           boundary__isnull=False).order_by("name")
+    form = forms.InboxFilterForm(request.GET or None, units=units, agents=agents,
+                                 categories=reportable_categories(), communes=communes)
     filters = form.cleaned_data if form.is_valid() else {}
 
     cases = cases_for_agent(user)
@@ -74,6 +79,10 @@ def inbox(request):
         cases = cases.filter(status=filters["status"])
     if filters.get("channel"):
         cases = cases.filter(channel=filters["channel"])
+    if filters.get("category"):
+        cases = cases.filter(report__category__service_code=filters["category"])
+    if filters.get("commune"):
+        cases = cases.filter(report__commune__slug=filters["commune"])
     if filters.get("assignee") == "none":
         cases = cases.filter(assignee__isnull=True)
     elif filters.get("assignee"):

@@ -135,3 +135,18 @@ def test_a_script_from_a_resident_is_inert(client, agent, unit):
     html = client.get(URL).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_reports_can_be_filtered_by_category_and_commune(client, territory, pothole, agent):
+    from guichet.reports.services import report_submit
+    from guichet.reports.tests.fixtures import INSIDE
+
+    report = report_submit(category=pothole, lat=INSIDE[0], lon=INSIDE[1], description="Trou",
+                           name="X", email="x@exemple.fr", answers={"taille": "petit"})
+    other = contact_submit(unit=report.unit, subject="Autre chose", message="…", name="Y",
+                           email="y@exemple.fr")
+    client.force_login(agent)
+    html = client.get("/agents/?category=nid-de-poule").content.decode()
+    assert report.reference in html and other.reference not in html
+    html = client.get(f"/agents/?commune={territory.slug}").content.decode()
+    assert report.reference in html and other.reference not in html
