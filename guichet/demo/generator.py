@@ -198,3 +198,107 @@ def generate(*, cases: int, batch: int = 5000, days: int = 730, seed: int = 100_
              progress: Callable[[int, float], None] | None = None) -> int:
     territory = territory_load()
     return Generator(territory, days=days, seed=seed).run(cases, batch=batch, progress=progress)
+
+
+class ReportGenerator(Generator):
+    """Signalements in bulk for benchmarks: points spread over the demo communes, routed as
+    `report_submit` would route them (one lookup per category and commune), statuses by age."""
+
+    def __init__(self, territory: Territory, **kwargs):
+        from .reports import OUTLINES, categories_load, reports_load
+
+        super().__init__(territory, **kwargs)
+        reports_load(territory, count=0)  # outlines and categories
+        self.categories = list(categories_load().values())
+        self.communes = {slug: territory.organisations[slug] for slug in OUTLINES}
+        self.rings = dict(OUTLINES)
+        self.routes: dict[tuple[int, int], tuple] = {}
+
+    def _point(self, slug: str) -> tuple[float, float]:
+        from guichet.lib.geo import bounds, contains
+
+        outline = {"type": "Polygon", "coordinates": [self.rings[slug]]}
+        min_lat, min_lon, max_lat, max_lon = bounds(outline)
+        while True:
+            lat, lon = self.rng.uniform(min_lat, max_lat), self.rng.uniform(min_lon, max_lon)
+            if contains(outline, lat, lon):
+                return lat, lon
+
+    def _route(self, category, commune):
+        from guichet.reports.services import report_route
+
+        key = (category.pk, commune.pk)
+        if key not in self.routes:
+            self.routes[key] = report_route(category=category, commune=commune)
+        return self.routes[key]
+
+    def _report(self, created: dt.datetime):
+        from guichet.reports.models import Report
+
+        rng = self.rng
+        category = rng.choice(self.categories)
+        slug = rng.choices(list(self.communes), weights=[5, 3, 2])[0]
+        commune = self.communes[slug]
+        org, unit = self._route(category, commune)
+        lat, lon = self._point(slug)
+        calendar = self.calendars[org.pk]
+        status = pick(rng, status_weights((self.now - created).total_seconds() / 86400))
+        status = Status.IN_PROGRESS if status == Status.WAITING else status
+        address = f"{rng.randint(1, 80)} {rng.choice(STREETS)}"
+        case = Case(
+            token=secrets.token_urlsafe(24), kind="report", channel=Channel.WEB,
+            organisation=org, unit=unit, requester_name="Habitant",
+            requester_email=f"habitant{rng.randint(1, 10**9)}@example.net",
+            subject=f"{category.name} — {address}"[:200], status=status, created_at=created,
+            updated_at=created,
+            first_response_due_at=calendar.add(
+                created, H * (category.first_response_hours or unit.first_response_hours)),
+            resolution_due_at=calendar.add(
+                created, H * (category.resolution_hours or unit.resolution_hours)))
+        if status in (Status.RESOLVED, Status.CLOSED, Status.REJECTED):
+            case.resolved_at = self._clamp(created + H * rng.uniform(2, 300))
+            case.closed_at = case.resolved_at if status == Status.CLOSED else None
+        case._org = org
+        report = Report(category=category, commune=commune, lat=lat, lon=lon, address=address,
+                        description="Signalement généré pour les mesures.", created_at=created)
+        events = [Event(kind=Event.Kind.SUBMITTED, created_at=created, body=report.description,
+                        data={"channel": Channel.WEB})]
+        if status != Status.NEW:
+            events.append(Event(kind=Event.Kind.STATUS_CHANGED, created_at=case.resolved_at
+                                or self._clamp(created + H), data={"old": "new", "new": status}))
+        return case, report, events
+
+    def run_reports(self, count: int, *, batch: int = 5000,
+                    progress: Callable[[int, float], None] | None = None) -> int:
+        from guichet.reports.models import Report
+
+        moments = sorted(self.now - dt.timedelta(days=self.days * self.rng.random(),
+                                                 minutes=self.rng.randint(5, 600))
+                         for _ in range(count))
+        started, done = time.monotonic(), 0
+        for start in range(0, count, batch):
+            with transaction.atomic():
+                built = [self._report(moment) for moment in moments[start:start + batch]]
+                cases = [case for case, _, _ in built]
+                self._reserve_references(cases)
+                Case.objects.bulk_create(cases, batch_size=batch)
+                reports, events = [], []
+                for case, report, case_events in built:
+                    report.case_id = case.pk
+                    reports.append(report)
+                    for event in case_events:
+                        event.case_id = case.pk
+                        events.append(event)
+                Report.objects.bulk_create(reports, batch_size=batch)
+                Event.objects.bulk_create(events, batch_size=batch)
+            done += len(cases)
+            if progress:
+                progress(done, time.monotonic() - started)
+        return done
+
+
+def generate_reports(*, reports: int, batch: int = 5000, days: int = 730, seed: int = 311_000,
+                     progress: Callable[[int, float], None] | None = None) -> int:
+    territory = territory_load()
+    return ReportGenerator(territory, days=days, seed=seed).run_reports(
+        reports, batch=batch, progress=progress)

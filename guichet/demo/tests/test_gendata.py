@@ -23,3 +23,15 @@ def test_generated_cases_have_unique_references_and_the_sequence_moves_on(db):
 def test_bad_arguments_are_refused(db):
     with pytest.raises(CommandError, match="positifs"):
         call_command("gendata", "--cases", "0", stdout=StringIO())
+
+
+def test_generated_reports_are_routed_and_inside_their_commune(db):
+    from guichet.reports.models import Report
+
+    call_command("gendata", "--reports", "300", "--batch", "120", stdout=StringIO())
+    assert Report.objects.count() == 300
+    for report in Report.objects.select_related("commune__boundary", "case__unit",
+                                                "category")[:50]:
+        assert report.commune.boundary.contains(report.lat, report.lon)
+        if report.category.competence_topic == "dechets":
+            assert report.case.unit.slug == "dechets"
