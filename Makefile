@@ -43,6 +43,7 @@ lint: install
 ## make bench: inbox and case page latency on a generated dataset, receipt email delay.
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -24,23 +24,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, os.path.dirname(__file__))
+from common import ROOT, summary  # noqa: E402
+
 AGENT = "thomas.keller@montfleury-sur-orne.example"
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def summary(label, millis, queries=None):
-    line = (f"{label:<52} p50 {percentile(millis, 50):7.1f} ms   "
-            f"p95 {percentile(millis, 95):7.1f} ms   max {max(millis):7.1f} ms   n={len(millis)}")
-    if queries is not None:
-        line += f"   requêtes SQL {min(queries)}–{max(queries)}"
-    return line
 
 
 def manage(*args, env):
@@ -55,7 +43,7 @@ def prepare_database(args, env):
         conn.execute(f'CREATE DATABASE "{args.db}"')
     started = time.perf_counter()
     manage("migrate", "--noinput", "-v", "0", env=env)
-    manage("load_demo", env=env)
+    manage("load_demo", "--reports", "0", env=env)
     manage("gendata", "--cases", str(args.cases), "-v", "0", env=env)
     return time.perf_counter() - started
 

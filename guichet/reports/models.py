@@ -10,6 +10,11 @@ from django.db import models
 from django.utils import timezone
 
 
+def new_key() -> str:
+    """An unguessable identifier for URLs and tokens (32 characters)."""
+    return secrets.token_urlsafe(24)
+
+
 class Category(models.Model):
     """A node of the category tree (Propreté › Dépôt sauvage). Only leaves can be reported;
     the competence topic says which collectivité handles it where the problem is."""
@@ -96,7 +101,7 @@ class Report(models.Model):
     # Open311: which client filed it (for rate limits) and the token it was given.
     api_key = models.ForeignKey("ApiKey", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="reports")
-    api_token = models.CharField(max_length=40, unique=True, default=secrets.token_urlsafe,
+    api_token = models.CharField(max_length=40, unique=True, default=new_key,
                                  editable=False)
     media_url = models.URLField("média (Open311)", max_length=500, blank=True)
 
@@ -124,7 +129,7 @@ class Photo(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.BEFORE)
-    key = models.CharField(max_length=40, unique=True, default=secrets.token_urlsafe,
+    key = models.CharField(max_length=40, unique=True, default=new_key,
                            editable=False)
     image = models.FileField(upload_to=photo_path)
     thumbnail = models.FileField(upload_to=photo_path)

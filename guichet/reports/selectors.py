@@ -16,3 +16,28 @@ def public_reports():
 
 def open311_status(case) -> str:
     return "open" if case.status in OPEN_STATUSES else "closed"
+
+
+OPEN_DATA_FIELDS = ["reference", "categorie_code", "categorie", "commune_insee", "commune",
+                    "latitude", "longitude", "date_signalement", "statut", "date_resolution",
+                    "delai_resolution_jours"]
+
+
+def open_data_rows():
+    """Anonymised rows of public reports: no person, no free text, places rounded to about
+    100 m (3 decimals). Streamed: the export may hold the whole history."""
+    from django.utils import timezone
+
+    rows = (public_reports().order_by("created_at")
+            .values_list("case__reference", "category__service_code", "category__name",
+                         "commune__insee_code", "commune__name", "lat", "lon", "created_at",
+                         "case__status", "case__resolved_at")
+            .iterator(chunk_size=2000))
+    for reference, code, name, insee, commune, lat, lon, created, status, resolved in rows:
+        is_open = status in OPEN_STATUSES
+        days = (resolved - created).total_seconds() / 86400 if resolved else None
+        delay = "" if is_open or days is None else f"{days:.1f}"
+        yield [reference, code, name, insee, commune, f"{lat:.3f}", f"{lon:.3f}",
+               timezone.localdate(created).isoformat(), "ouvert" if is_open else "résolu",
+               "" if is_open or not resolved else timezone.localdate(resolved).isoformat(),
+               delay]

@@ -3,6 +3,9 @@ already reported nearby and follow it instead, browse public reports on a list a
 
 from __future__ import annotations
 
+import csv
+import itertools
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import validate_email
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,7 +22,7 @@ from guichet.cases.models import OPEN_STATUSES, Event, Status
 from guichet.cases.selectors import agent_can_handle
 from guichet.organisations.models import Organisation
 from guichet.reports.models import Category, Photo
-from guichet.reports.selectors import public_reports
+from guichet.reports.selectors import OPEN_DATA_FIELDS, open_data_rows, public_reports
 from guichet.reports.services import (
     ReportError,
     report_follow,
@@ -201,3 +204,35 @@ def photo(request, key, size="image"):
         raise Http404
     field = item.thumbnail if size == "vignette" else item.image
     return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def open_data_csv(request):
+    """Anonymised export of public reports (see docs/open-data-signalements.md)."""
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(row) for row in
+            itertools.chain([OPEN_DATA_FIELDS], open_data_rows()))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="signalements.csv"'
+    return response
+
+
+def open_data_geojson(request):
+    def features():
+        yield '{"type": "FeatureCollection", "features": ['
+        for index, row in enumerate(open_data_rows()):
+            properties = dict(zip(OPEN_DATA_FIELDS, row, strict=True))
+            feature = {"type": "Feature", "geometry": {
+                "type": "Point",
+                "coordinates": [float(properties["longitude"]), float(properties["latitude"])]},
+                "properties": properties}
+            yield ("," if index else "") + json.dumps(feature, ensure_ascii=False)
+        yield "]}"
+
+    response = StreamingHttpResponse(features(), content_type="application/geo+json")
+    response["Content-Disposition"] = 'attachment; filename="signalements.geojson"'
+    return response
