@@ -19,6 +19,7 @@ from guichet.journal.services import journal_record
 from guichet.lib.files import random_name
 from guichet.lib.geo import box_around, distance_m, valid_point
 from guichet.lib.images import process_photo
+from guichet.notifications.services import notification_queue
 from guichet.organisations.models import Competence, Organisation, Unit
 from guichet.organisations.selectors import commune_at
 
@@ -238,6 +239,7 @@ def report_set_field_status(*, report: Report, field_status: str, acting_user,
     report.save(update_fields=["field_status", "scheduled_for"])
     case_add_progress(case=report.case, agent=acting_user, body=body,
                       field_status=field_status)
+    report_notify_followers(report=report, news=body)
     return report
 
 
@@ -252,6 +254,8 @@ def report_close(*, report: Report, acting_user, message: str, photo=None) -> Ca
     if report.field_status != FieldStatus.DONE:
         report.field_status = FieldStatus.DONE
         report.save(update_fields=["field_status"])
+    report_notify_followers(report=report, news="Le problème est traité : le signalement est "
+                                                "clos.")
     return case
 
 
@@ -263,3 +267,13 @@ def report_photo_publish(*, photo: Photo, acting_user, publish: bool = True) -> 
     journal_record(actor=acting_user, action=Entry.Action.CASE_UPDATED, case=photo.report.case,
                    photo=photo.pk, published=publish)
     return photo
+
+
+def report_notify_followers(*, report: Report, news: str) -> int:
+    """Tell everyone who said "moi aussi" (their opt-out of optional emails is respected)."""
+    followers = list(report.followers.select_related("user__profile"))
+    for follower in followers:
+        notification_queue(template="report_progress", recipient=follower.email,
+                           case=report.case, user=follower.user,
+                           context={"case": report.case, "report": report, "news": news})
+    return len(followers)

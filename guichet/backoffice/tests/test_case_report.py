@@ -50,6 +50,24 @@ def test_scheduling_the_field_visit_is_public(client, territory, pothole, agent)
     assert Entry.objects.filter(action=Entry.Action.CASE_UPDATED, actor=agent).exists()
 
 
+def test_followers_are_told_of_the_progress(client, territory, pothole, agent, deliver):
+    from guichet.reports.services import report_follow
+
+    case = file_report(pothole)
+    report_follow(report=case.report, email="voisin@exemple.fr")
+    deliver().clear()
+    client.force_login(agent)
+    client.post(reverse("backoffice:case_report_field", args=[case.reference]),
+                {"field-field_status": "in_progress"})
+    client.post(reverse("backoffice:case_report_close", args=[case.reference]),
+                {"close-message": "Rebouché."})
+    to_neighbour = [m for m in deliver() if m.to == ["voisin@exemple.fr"]]
+    assert [m.subject for m in to_neighbour] == [
+        f"Signalement {case.reference} : Intervention en cours.",
+        f"Signalement {case.reference} : Le problème est traité : le signalement est clos."]
+    assert "Marc" not in to_neighbour[0].body  # the filer's name is not shared
+
+
 def test_closing_with_an_after_photo(client, territory, dumping, epci_unit, deliver):
     waste_agent = make_agent("dechets@vf.fr", epci_unit)
     case = file_report(dumping, photos=[jpeg()])
