@@ -44,6 +44,14 @@ def recreate_database(db: str) -> None:
         conn.execute(f'CREATE DATABASE "{db}"')
 
 
+def analyze(db: str) -> None:
+    """Statistics as autovacuum would gather them after a bulk load."""
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL.rsplit("/", 1)[0] + "/" + db, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
 def drop_database(db: str) -> None:
     import psycopg
     from django.db import connections

@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from common import (  # noqa: E402
     ROOT,
     Output,
+    analyze,
     bench_env,
     drop_database,
     manage,
@@ -188,6 +189,7 @@ def main():
         manage("migrate", "--noinput", "-v", "0", env=env)
         manage("load_demo", "--cases", "20", "--reports", "0", "-v", "0", env=env)
         manage("gendata", "--reports", str(args.reports), "-v", "0", env=env)
+        analyze(args.db)
         out(f"Préparation (migrate, load_demo, gendata) : {time.perf_counter() - started:.0f} s")
     setup_django(env)
     try:

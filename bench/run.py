@@ -26,7 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import ROOT, summary  # noqa: E402
+from common import ROOT, analyze, summary  # noqa: E402
 
 AGENT = "thomas.keller@montfleury-sur-orne.example"
 
@@ -45,6 +45,7 @@ def prepare_database(args, env):
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("load_demo", "--reports", "0", env=env)
     manage("gendata", "--cases", str(args.cases), "-v", "0", env=env)
+    analyze(args.db)
     return time.perf_counter() - started
 
 

@@ -3,6 +3,7 @@ so that reports, procedures, appointments and bookings plug in without changing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -12,6 +13,9 @@ class Kind:
     label: str
     # Resident-facing name of the next step while the case is open.
     next_step: str = "Le service étudie votre demande."
+    # Called inside the transaction after every status change, for what a kind keeps beside
+    # the case (e.g. a report's open flag that its map index uses).
+    on_status_changed: Callable | None = None
 
 
 _KINDS: dict[str, Kind] = {}

@@ -147,6 +147,8 @@ def _set_status(case: Case, status: str, *, actor, now: dt.datetime, reason: str
     case.status = status
     case.save(update_fields=["status", "paused_at", "resolved_at", "closed_at",
                              "first_response_due_at", "resolution_due_at"])
+    if case.kind_info.on_status_changed is not None:
+        case.kind_info.on_status_changed(case)
     _add_event(case, Event.Kind.STATUS_CHANGED, actor=actor, body=reason, at=now,
                old=previous, new=status)
 

@@ -260,6 +260,7 @@ class ReportGenerator(Generator):
             case.closed_at = case.resolved_at if status == Status.CLOSED else None
         case._org = org
         report = Report(category=category, commune=commune, lat=lat, lon=lon, address=address,
+                        is_open=status in (Status.NEW, Status.IN_PROGRESS),
                         description="Signalement généré pour les mesures.", created_at=created)
         events = [Event(kind=Event.Kind.SUBMITTED, created_at=created, body=report.description,
                         data={"channel": Channel.WEB})]

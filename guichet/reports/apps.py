@@ -8,5 +8,8 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from guichet.cases import kinds
 
+        from .services import report_sync_status
+
         kinds.register("report", "Signalement",
-                       next_step="Le service a reçu votre signalement et va intervenir.")
+                       next_step="Le service a reçu votre signalement et va intervenir.",
+                       on_status_changed=report_sync_status)

@@ -89,6 +89,9 @@ class Report(models.Model):
     description = models.TextField("description", max_length=4000)
     answers = models.JSONField("réponses aux questions", default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Mirrors the case's status (kept by the `report` kind's hook) so that the map and the
+    # duplicate check read one indexed table.
+    is_open = models.BooleanField(default=True)
     followers_count = models.PositiveIntegerField("personnes concernées", default=0)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="merged", verbose_name="fusionné dans")
@@ -108,8 +111,9 @@ class Report(models.Model):
     class Meta:
         verbose_name = "signalement"
         indexes = [
-            models.Index(fields=["category", "lat", "lon"], name="report_nearby"),
-            models.Index(fields=["commune", "-created_at"], name="report_commune"),
+            models.Index(fields=["category", "is_open", "lat", "lon"], name="report_nearby"),
+            models.Index(fields=["commune", "is_open", "-created_at"], name="report_commune"),
+            models.Index(fields=["is_open", "-created_at"], name="report_open"),
             models.Index(fields=["-created_at"], name="report_recent"),
             models.Index(fields=["api_key", "created_at"], name="report_api_rate"),
         ]

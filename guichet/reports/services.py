@@ -118,8 +118,7 @@ def reports_nearby(*, category: Category, lat: float, lon: float,
     min_lat, min_lon, max_lat, max_lon = box_around(lat, lon, radius)
     candidates = (Report.objects.filter(category=category, lat__range=(min_lat, max_lat),
                                         lon__range=(min_lon, max_lon),
-                                        case__status__in=OPEN_STATUSES,
-                                        merged_into__isnull=True)
+                                        is_open=True, merged_into__isnull=True)
                   .select_related("case", "category")[:200])
     found = [(r, distance_m(lat, lon, r.lat, r.lon)) for r in candidates]
     return sorted([item for item in found if item[1] <= radius], key=lambda i: i[1])[:limit]
@@ -191,6 +190,11 @@ def report_submit(
     for upload in photos:
         _save_photo(report, upload, kind=Photo.Kind.BEFORE, user=requester or acting_user)
     return case
+
+
+def report_sync_status(case: Case) -> None:
+    """Hook of the `report` kind: keep the report's open flag in step with its case."""
+    Report.objects.filter(case=case).update(is_open=case.status in OPEN_STATUSES)
 
 
 def report_follow(*, report: Report, email: str, user=None) -> bool:

@@ -96,3 +96,15 @@ def test_me_too_counts_each_person_once(territory, pothole, resident):
     assert not report_follow(report=report, email="marc@exemple.fr")  # the filer
     report.refresh_from_db()
     assert report.followers_count == 1
+
+
+def test_the_open_flag_follows_the_case(territory, pothole, agent):
+    case = submit(pothole, answers={"taille": "petit"})
+    case_change_status(case=case, status=Status.RESOLVED, acting_user=agent)
+    case.report.refresh_from_db()
+    assert case.report.is_open is False
+    from guichet.cases.services import case_resident_reply
+
+    case_resident_reply(case=case, body="Le trou est revenu.")
+    case.report.refresh_from_db()
+    assert case.report.is_open is True
