@@ -49,7 +49,7 @@ document.addEventListener("DOMContentLoaded", function () {
         onEachFeature: function (feature, marker) {
           var p = feature.properties;
           var link = document.createElement("a");
-          link.href = p.url;
+          link.href = "/signalements/" + encodeURIComponent(p.reference) + "/";
           link.textContent = p.reference + " — " + p.categorie + " (" + p.statut + ")";
           marker.bindPopup(link);
         }

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import validate_email
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -141,7 +141,9 @@ def _filtered(request):
     if category:
         reports = reports.filter(category__service_code=category)
     if commune:
-        reports = reports.filter(commune__slug=commune)
+        # By id, so that the (commune, is_open, created_at) index gives the rows in order.
+        commune_id = Organisation.objects.filter(slug=commune).values_list("pk", flat=True)
+        reports = reports.filter(commune_id=commune_id.first())
     if status == "ouverts":
         reports = reports.filter(is_open=True)
     elif status == "resolus":
@@ -164,20 +166,20 @@ def public_list(request):
 
 
 def public_geojson(request):
-    """The map's points: public reports, without any personal data. Built as plain lists and
-    serialised once: thousands of points must stay fast."""
+    """The map's points: the most recent public reports matching the filters (the list below
+    the map holds them all), without any personal data, as compact as GeoJSON allows."""
     reports, _ = _filtered(request)
     rows = reports.values_list("case__reference", "lat", "lon", "category__name",
-                               "case__status")[:5000]
+                               "case__status")[:settings.REPORT_MAP_MAX_POINTS]
     labels = dict(Status.choices)
-    url = reverse("portal:public_report", args=["REF"]).replace("REF", "{}")
     features = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-        "properties": {"reference": reference, "categorie": category,
-                       "statut": labels[status], "url": url.format(reference)},
+        "properties": {"reference": reference, "categorie": category, "statut": labels[status]},
     } for reference, lat, lon, category, status in rows]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    body = json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(body, content_type="application/geo+json")
 
 
 def public_report(request, reference):
