@@ -197,6 +197,8 @@ DUE_SOON_HOURS = int(env("DUE_SOON_HOURS", "24"))
 REPORT_DUPLICATE_RADIUS_M = int(env("REPORT_DUPLICATE_RADIUS_M", "50"))
 REPORT_MAX_PHOTOS = int(env("REPORT_MAX_PHOTOS", "3"))
 REPORT_REOPEN_DAYS = int(env("REPORT_REOPEN_DAYS", "30"))
+# "Est-ce réparé ?" is asked this many days after a report is resolved.
+REPORT_FIXED_QUESTION_DAYS = int(env("REPORT_FIXED_QUESTION_DAYS", "7"))
 # The public map shows the most recent points; the list under it has every report.
 REPORT_MAP_MAX_POINTS = int(env("REPORT_MAP_MAX_POINTS", "2000"))
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

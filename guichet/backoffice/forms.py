@@ -125,6 +125,15 @@ class FieldStatusForm(Form):
                                                if v]
 
 
+class MergeForm(Form):
+    into = forms.CharField(label="Référence du signalement d'origine", max_length=20,
+                           help_text="Par exemple MFO-2026-000123. Ce signalement sera clos et "
+                                     "son auteur suivra celui d'origine.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="merge", **kwargs)
+
+
 class ReportCloseForm(CloseForm):
     photo = forms.FileField(
         label="Photo après intervention", required=False,

@@ -17,6 +17,8 @@ urlpatterns = [
          name="case_report_field"),
     path("demandes/<str:reference>/cloturer-signalement/", views.case_report_close,
          name="case_report_close"),
+    path("demandes/<str:reference>/fusionner/", views.case_report_merge,
+         name="case_report_merge"),
     path("demandes/<str:reference>/photos/<str:key>/publication/", views.case_photo_publish,
          name="case_photo_publish"),
     path("usagers/<int:user_id>/", views.person, name="person"),

@@ -135,6 +135,7 @@ def _case_page(request, case: Case, *, status=200, **bound):
         page_forms["field_form"] = forms.FieldStatusForm(initial={
             "field_status": report.field_status, "scheduled_for": report.scheduled_for})
         page_forms["close_form"] = forms.ReportCloseForm()
+        page_forms["merge_form"] = forms.MergeForm()
     page_forms.update(bound)
     # A closed case shows no action forms: a refusal must still be seen.
     refusals = [error for form in bound.values() for error in form.non_field_errors()]
@@ -245,6 +246,17 @@ def case_report_field(request, case, data):
 def case_report_close(request, case, data):
     report_services.report_close(report=_report(case), acting_user=request.user,
                                  message=data["message"], photo=data["photo"])
+
+
+@_case_action(lambda r, c: forms.MergeForm(r.POST), "merge_form",
+              "Le signalement a été fusionné ; ses auteurs suivent désormais l'original.")
+def case_report_merge(request, case, data):
+    into = cases_for_agent(request.user).filter(
+        reference=data["into"].strip().upper(), kind="report").first()
+    if into is None:
+        raise CaseError("Aucun signalement de vos services ne porte cette référence.")
+    report_services.report_merge(report=_report(case), into=into.report,
+                                 acting_user=request.user)
 
 
 @agent_required

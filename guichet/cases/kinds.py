@@ -16,6 +16,8 @@ class Kind:
     # Called inside the transaction after every status change, for what a kind keeps beside
     # the case (e.g. a report's open flag that its map index uses).
     on_status_changed: Callable | None = None
+    # Days after closure during which the requester may re-open the case (0: never).
+    reopen_days: int = 0
 
 
 _KINDS: dict[str, Kind] = {}

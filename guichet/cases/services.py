@@ -313,6 +313,31 @@ def case_close(*, case: Case, acting_user, message: str) -> Case:
     return case
 
 
+@transaction.atomic
+def case_reopen(*, case: Case, reason: str, user=None) -> Case:
+    """The requester says the problem is back: a resolved or closed case is opened again if its
+    kind allows it and it ended less than `reopen_days` ago."""
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    days = case.kind_info.reopen_days
+    ended = case.closed_at or case.resolved_at
+    if case.is_open:
+        raise CaseError("Cette demande est déjà en cours de traitement.")
+    if not days or ended is None or timezone.now() - ended > dt.timedelta(days=days):
+        raise CaseError("Cette demande ne peut plus être rouverte ; faites une nouvelle "
+                        "demande." if days else "Cette demande ne peut pas être rouverte.")
+    now = timezone.now()
+    previous = case.status
+    case.status, case.closed_at, case.resolved_at = Status.IN_PROGRESS, None, None
+    calendar = case.organisation.calendar()
+    case.resolution_due_at = calendar.add(now, dt.timedelta(hours=case.unit.resolution_hours))
+    case.save(update_fields=["status", "closed_at", "resolved_at", "resolution_due_at"])
+    if case.kind_info.on_status_changed is not None:
+        case.kind_info.on_status_changed(case)
+    _add_event(case, Event.Kind.STATUS_CHANGED, actor=user, body=reason, at=now,
+               old=previous, new=Status.IN_PROGRESS, reopened=True)
+    return case
+
+
 def case_record_notification(*, case: Case, notification) -> None:
     """Timeline trace of a delivery outcome (called by the notifications worker)."""
     if notification.status == notification.Status.SENT:

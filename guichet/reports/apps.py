@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class ReportsConfig(AppConfig):
@@ -12,4 +13,5 @@ class ReportsConfig(AppConfig):
 
         kinds.register("report", "Signalement",
                        next_step="Le service a reçu votre signalement et va intervenir.",
-                       on_status_changed=report_sync_status)
+                       on_status_changed=report_sync_status,
+                       reopen_days=settings.REPORT_REOPEN_DAYS)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -281,3 +282,105 @@ def report_notify_followers(*, report: Report, news: str) -> int:
                            case=report.case, user=follower.user,
                            context={"case": report.case, "report": report, "news": news})
     return len(followers)
+
+
+@transaction.atomic
+def report_merge(*, report: Report, into: Report, acting_user) -> Report:
+    """A duplicate joins the original: it is closed, its filer and followers follow the
+    original and are told once."""
+    if report.pk == into.pk or into.merged_into_id:
+        raise ReportError("Choisissez un autre signalement, qui n'est pas lui-même fusionné.",
+                          field="into")
+    _check_agent(report.case, acting_user)
+    _check_agent(into.case, acting_user)
+    if not into.case.is_open:
+        raise ReportError("Le signalement d'origine est clos : rouvrez-le ou gardez celui-ci.",
+                          field="into")
+    emails = {(f.email, f.user_id) for f in report.followers.all()}
+    if report.case.requester_email:
+        emails.add((report.case.requester_email.lower(), report.case.requester_id))
+    user_model = report.case._meta.get_field("requester").related_model
+    for email, user_id in emails:
+        user = user_model.objects.filter(pk=user_id).first() if user_id else None
+        report_follow(report=into, email=email, user=user)
+    report.merged_into = into
+    report.save(update_fields=["merged_into"])
+    message = (f"Ce problème avait déjà été signalé sous la référence {into.case.reference} : "
+               f"les deux signalements sont réunis. Vous suivez désormais {into.case.reference}"
+               f" et serez informé de son avancement.")
+    case_close(case=report.case, acting_user=acting_user, message=message)
+    for follower in report.followers.exclude(email__in=[report.case.requester_email.lower()]):
+        notification_queue(template="report_progress", recipient=follower.email,
+                           case=into.case, user=follower.user,
+                           context={"case": into.case, "report": into, "news": message})
+    return into
+
+
+def report_reopen(*, report: Report, reason: str, user=None) -> Case:
+    """The filer says the problem is back (within REPORT_REOPEN_DAYS of the end)."""
+    from guichet.cases.services import case_reopen
+
+    case = case_reopen(case=report.case, reason=reason or "Le problème est revenu.", user=user)
+    report_notify_followers(report=report, news="Le signalement est rouvert : le problème "
+                                                "est revenu.")
+    return case
+
+
+FIXED_SALT = "guichet.reports.fixed"
+
+
+def fixed_token(report: Report) -> str:
+    return signing.dumps({"r": report.pk}, salt=FIXED_SALT)
+
+
+def report_from_fixed_token(token: str) -> Report | None:
+    try:
+        data = signing.loads(token, salt=FIXED_SALT, max_age=60 * 86400)
+    except signing.BadSignature:
+        return None
+    return Report.objects.select_related("case").filter(pk=data.get("r")).first()
+
+
+def reports_ask_if_fixed(*, now=None) -> int:
+    """"Est-ce réparé ?": asked once to the filer of each report resolved a few days ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    due = now - timedelta(days=settings.REPORT_FIXED_QUESTION_DAYS)
+    reports = (Report.objects.filter(is_open=False, merged_into__isnull=True,
+                                     fixed_question_sent_at__isnull=True,
+                                     case__resolved_at__lte=due)
+               .exclude(case__requester_email="").select_related("case", "category",
+                                                                 "commune"))
+    sent = 0
+    for report in reports[:1000]:
+        with transaction.atomic():
+            claimed = Report.objects.filter(pk=report.pk, fixed_question_sent_at__isnull=True
+                                            ).update(fixed_question_sent_at=now)
+            if not claimed:
+                continue
+            notification_queue(template="report_fixed_question",
+                               recipient=report.case.requester_email, case=report.case,
+                               user=report.case.requester,
+                               context={"case": report.case, "report": report,
+                                        "token": fixed_token(report)})
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def report_answer_fixed(*, report: Report, fixed: bool) -> Report:
+    """Record the answer; "not fixed" re-opens the report while it still can be."""
+    from django.utils import timezone
+
+    report.fixed_answer, report.fixed_answered_at = fixed, timezone.now()
+    report.save(update_fields=["fixed_answer", "fixed_answered_at"])
+    if not fixed:
+        try:
+            report_reopen(report=report, reason="L'usager signale que le problème n'est pas "
+                                                "réparé.", user=report.case.requester)
+        except CaseError:
+            pass  # past the window: the answer is still recorded for the statistics
+    return report

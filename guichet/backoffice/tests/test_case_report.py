@@ -117,3 +117,19 @@ def test_it_checks_ownership(client, territory, dumping, pothole, agent, other_a
     contact_like = file_report(pothole)
     client.force_login(other_agent)
     assert client.get(contact_like.get_backoffice_url()).status_code == 404
+
+
+def test_merging_from_the_case_page(client, territory, pothole, agent, other_agent):
+    original = file_report(pothole)
+    duplicate = file_report(pothole)
+    client.force_login(agent)
+    url = reverse("backoffice:case_report_merge", args=[duplicate.reference])
+    html = client.post(url, {"merge-into": "XX-0000"}).content.decode()
+    assert "Aucun signalement de vos services" in html
+    response = client.post(url, {"merge-into": original.reference.lower()})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.CLOSED
+    assert duplicate.report.merged_into == original.report
+    client.force_login(other_agent)
+    assert client.post(url, {"merge-into": original.reference}).status_code == 404

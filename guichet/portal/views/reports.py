@@ -20,13 +20,17 @@ from django.views.decorators.http import require_POST
 
 from guichet.cases.models import OPEN_STATUSES, Event, Status
 from guichet.cases.selectors import agent_can_handle
+from guichet.cases.services import CaseError
 from guichet.organisations.models import Organisation
 from guichet.reports.models import Category, Photo
 from guichet.reports.selectors import OPEN_DATA_FIELDS, open_data_rows, public_reports
 from guichet.reports.services import (
     ReportError,
+    report_answer_fixed,
     report_follow,
+    report_from_fixed_token,
     report_locate,
+    report_reopen,
     report_submit,
     reportable_categories,
     reports_nearby,
@@ -240,3 +244,39 @@ def open_data_geojson(request):
     response = StreamingHttpResponse(features(), content_type="application/geo+json")
     response["Content-Disposition"] = 'attachment; filename="signalements.geojson"'
     return response
+
+
+def report_fixed(request, token):
+    """The answer to "Est-ce réparé ?": a GET shows the question (mail scanners follow links),
+    the POST records it."""
+    report = report_from_fixed_token(token)
+    if report is None:
+        return render(request, "portal/reports/fixed_invalid.html", status=400)
+    if request.method == "POST" and request.POST.get("reponse") in ("oui", "non"):
+        fixed = request.POST["reponse"] == "oui"
+        report_answer_fixed(report=report, fixed=fixed)
+        report.case.refresh_from_db()
+        return render(request, "portal/reports/fixed_done.html",
+                      {"report": report, "fixed": fixed, "reopened": report.case.is_open})
+    return render(request, "portal/reports/fixed.html", {
+        "report": report, "answer": request.GET.get("reponse", "")})
+
+
+@require_POST
+def report_reopen_view(request, token):
+    """From the follow-up page of a report: the problem is back."""
+    from guichet.cases.models import Case
+
+    case = get_object_or_404(Case, token=token, kind="report")
+    if case.requester_id and case.requester_id != request.user.pk:
+        raise Http404
+    if not case.requester_id and token not in request.session.get(SESSION_CASES, []):
+        raise Http404
+    try:
+        report_reopen(report=case.report, reason=request.POST.get("reason", "").strip()[:2000],
+                      user=request.user if request.user.is_authenticated else None)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Le signalement est rouvert : le service en est informé.")
+    return redirect("portal:case_by_token", token=token)

@@ -108,3 +108,24 @@ def test_the_open_flag_follows_the_case(territory, pothole, agent):
     case_resident_reply(case=case, body="Le trou est revenu.")
     case.report.refresh_from_db()
     assert case.report.is_open is True
+
+
+def test_merging_a_duplicate(territory, pothole, agent, deliver):
+    from guichet.reports.services import report_merge
+
+    original = submit(pothole, answers={"taille": "petit"}, email="premier@exemple.fr")
+    duplicate = submit(pothole, answers={"taille": "grand"}, email="second@exemple.fr")
+    report_follow(report=duplicate.report, email="voisin@exemple.fr")
+    deliver().clear()
+    report_merge(report=duplicate.report, into=original.report, acting_user=agent)
+    duplicate.refresh_from_db()
+    original.report.refresh_from_db()
+    assert duplicate.status == Status.CLOSED
+    assert duplicate.report.merged_into == original.report
+    assert set(original.report.followers.values_list("email", flat=True)) == {
+        "second@exemple.fr", "voisin@exemple.fr"}
+    assert original.report.followers_count == 2
+    recipients = sorted(m.to[0] for m in deliver())
+    assert recipients == ["second@exemple.fr", "voisin@exemple.fr"]  # each told once
+    with pytest.raises(ReportError):
+        report_merge(report=original.report, into=original.report, acting_user=agent)

@@ -9,7 +9,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-CATCH_UP_EVERY = 60  # seconds between two `send_notifications` runs
+# Periodic jobs a scheduler runs in production, and how often the demo runs them (seconds).
+PERIODIC = {"send_notifications": 60, "ask_if_fixed": 3600}
 
 
 class Command(BaseCommand):
@@ -38,16 +39,17 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(f"Guichet tourne sur http://{host}:{port}/ — Ctrl+C pour arrêter.")
-        next_catch_up = time.monotonic() + CATCH_UP_EVERY
+        next_run = {command: time.monotonic() + every for command, every in PERIODIC.items()}
         dead = None
         try:
             while not stopping:
                 dead = next((name for name, p in children.items() if p.poll() is not None), None)
                 if dead:
                     break
-                if time.monotonic() >= next_catch_up:
-                    subprocess.run([*manage, "send_notifications"], env=env, check=False)
-                    next_catch_up = time.monotonic() + CATCH_UP_EVERY
+                for command, every in PERIODIC.items():
+                    if time.monotonic() >= next_run[command]:
+                        subprocess.run([*manage, command], env=env, check=False)
+                        next_run[command] = time.monotonic() + every
                 time.sleep(0.5)
         finally:
             for p in children.values():
