@@ -6,6 +6,10 @@ app_name = "backoffice"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("attribuer/", views.bulk_assign, name="bulk_assign"),
+    path("feuille-de-route/", views.route_sheet, name="route_sheet"),
+    path("carte/", views.reports_map, name="reports_map"),
+    path("carte.geojson", views.reports_geojson, name="reports_geojson"),
     path("demandes/<str:reference>/", views.case, name="case"),
     path("demandes/<str:reference>/repondre/", views.case_reply, name="case_reply"),
     path("demandes/<str:reference>/note/", views.case_note, name="case_note"),

@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import Membership
 from guichet.cases import services
-from guichet.cases.models import Case, Event
+from guichet.cases.models import Case, Event, Status
 from guichet.cases.selectors import (
     agent_unit_ids,
     case_handler,
@@ -321,3 +323,80 @@ def journal(request):
         "form": form, "page": page, "querystring": _querystring(request.GET, page=""),
         "event_kinds": Event.Kind,
     })
+
+
+MAX_SELECTION = 200
+
+
+@agent_required
+@require_POST
+def bulk_assign(request):
+    """Give the selected cases to an agent (or back to their queue); each goes through
+    `case_assign`, which refuses what the agent may not do."""
+    references = request.POST.getlist("ref")[:MAX_SELECTION]
+    assignee_id = request.POST.get("assignee", "")
+    assignee = (get_user_model().objects.filter(pk=assignee_id).first()
+                if assignee_id.isdigit() else None)
+    if not references:
+        messages.error(request, "Sélectionnez au moins une demande.")
+        return redirect("backoffice:inbox")
+    done, refused = 0, []
+    for case in cases_for_agent(request.user).filter(reference__in=references):
+        try:
+            services.case_assign(case=case, assignee=assignee, acting_user=request.user)
+            done += 1
+        except CaseError as error:
+            refused.append(f"{case.reference} : {error}")
+    if done:
+        messages.success(request, f"{done} demande{'s' if done > 1 else ''} attribuée"
+                                  f"{'s' if done > 1 else ''}.")
+    for refusal in refused:
+        messages.error(request, refusal)
+    return redirect("backoffice:inbox")
+
+
+def _agent_reports(request):
+    from guichet.reports.models import Report
+
+    return (Report.objects.filter(case__in=cases_for_agent(request.user))
+            .select_related("case", "category", "category__parent", "commune"))
+
+
+@agent_required
+def route_sheet(request):
+    """A printable list and map of the selected reports, in the order given, for a field
+    team."""
+    references = request.GET.getlist("ref")[:MAX_SELECTION]
+    reports = {r.case.reference: r for r in _agent_reports(request).filter(
+        case__reference__in=references)}
+    ordered = [reports[ref] for ref in references if ref in reports]
+    points = [{"n": i, "lat": r.lat, "lon": r.lon, "ref": r.case.reference}
+              for i, r in enumerate(ordered, start=1)]
+    return render(request, "backoffice/route_sheet.html", {
+        "reports": ordered, "points": points, "skipped": len(references) - len(ordered),
+        "map": {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+    })
+
+
+@agent_required
+def reports_map(request):
+    return render(request, "backoffice/reports_map.html", {
+        "map": {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+        "count": _agent_reports(request).filter(is_open=True).count(),
+    })
+
+
+@agent_required
+def reports_geojson(request):
+    """Open reports of the agent's units, public or not (agents only)."""
+    rows = (_agent_reports(request).filter(is_open=True).order_by("-created_at")
+            .values_list("case__reference", "lat", "lon", "category__name", "case__status",
+                         "address")[:settings.REPORT_MAP_MAX_POINTS])
+    labels = dict(Status.choices)
+    features = [{"type": "Feature",
+                 "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                 "properties": {"reference": ref, "categorie": category,
+                                "statut": labels[status], "adresse": address,
+                                "url": reverse("backoffice:case", args=[ref])}}
+                for ref, lat, lon, category, status, address in rows]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -49,12 +49,32 @@ document.addEventListener("DOMContentLoaded", function () {
         onEachFeature: function (feature, marker) {
           var p = feature.properties;
           var link = document.createElement("a");
-          link.href = "/signalements/" + encodeURIComponent(p.reference) + "/";
-          link.textContent = p.reference + " — " + p.categorie + " (" + p.statut + ")";
+          link.href = p.url || "/signalements/" + encodeURIComponent(p.reference) + "/";
+          link.textContent = p.reference + " — " + p.categorie + " (" + p.statut + ")" +
+            (p.adresse ? ", " + p.adresse : "");
           marker.bindPopup(link);
         }
       }).addTo(overview);
       if (data.features.length) { overview.fitBounds(layer.getBounds(), { maxZoom: 16 }); }
     });
+  }
+
+  var route = document.querySelector("[data-map-route]");
+  if (route) {
+    var points = JSON.parse(document.getElementById(route.dataset.mapRoute).textContent);
+    var sheet = baseMap(route, DEFAULT, 13);
+    var bounds = [];
+    points.forEach(function (p) {
+      var icon = L.divIcon({ className: "route-number", html: String(p.n), iconSize: [24, 24] });
+      L.marker([p.lat, p.lon], { icon: icon, alt: "Étape " + p.n + " : " + p.ref }).addTo(sheet);
+      bounds.push([p.lat, p.lon]);
+    });
+    if (bounds.length) { sheet.fitBounds(bounds, { maxZoom: 17, padding: [20, 20] }); }
+  }
+
+  var print = document.querySelector("[data-print]");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
   }
 });

@@ -98,3 +98,27 @@ def test_report_follow_file_and_close(live_server, page, browser, territory, pot
     page.goto(f"{live_server.url}/signalements/{case.reference}/?statut=tous")
     assert "Photo après intervention" in page.content()
     assert axe_violations(page) == []
+
+
+def test_agent_route_sheet_and_map(live_server, page, territory, pothole, agent, local_tiles):
+    cases = [report_submit(category=pothole, lat=INSIDE[0] + i * 0.001, lon=INSIDE[1],
+                           description=f"Trou {i}", address=f"{i} rue Foch", name="X",
+                           email="x@exemple.fr", answers={"taille": "petit"})
+             for i in range(3)]
+    page.goto(live_server.url + "/agents/")
+    field(page, "Adresse électronique").fill("agent.voirie@hayange.fr")
+    field(page, "Mot de passe").fill("motdepasse-solide-42")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/agents/")
+    assert axe_violations(page) == []
+    for case in cases[:2]:
+        page.get_by_label(f"Sélectionner {case.reference}").check()
+    page.get_by_role("button", name="Feuille de route des signalements").click()
+    page.wait_for_url("**/feuille-de-route/**")
+    assert "1 rue Foch" in page.content() and "2 rue Foch" not in page.content()
+    assert page.locator(".route-number").count() == 2
+    assert axe_violations(page) == []
+    page.goto(live_server.url + "/agents/carte/")
+    page.wait_for_selector(".leaflet-marker-icon")
+    assert page.locator(".leaflet-marker-icon").count() == 3
+    assert axe_violations(page) == []
