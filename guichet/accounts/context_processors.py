@@ -14,4 +14,9 @@ def roles(request):
         return user.is_authenticated and user.memberships.filter(
             role=Membership.Role.DPO).exists()
 
-    return {"is_agent": SimpleLazyObject(is_agent), "is_dpo": SimpleLazyObject(is_dpo)}
+    def is_admin():
+        return user.is_authenticated and user.memberships.filter(
+            role=Membership.Role.ADMIN).exists()
+
+    return {"is_agent": SimpleLazyObject(is_agent), "is_dpo": SimpleLazyObject(is_dpo),
+            "is_admin": SimpleLazyObject(is_admin)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_settings, views
 
 app_name = "backoffice"
 
@@ -27,4 +27,12 @@ urlpatterns = [
          name="case_photo_publish"),
     path("usagers/<int:user_id>/", views.person, name="person"),
     path("journal/", views.journal, name="journal"),
+    path("parametres/categories/", report_settings.category_list, name="category_list"),
+    path("parametres/categories/nouvelle/", report_settings.category_edit,
+         name="category_add"),
+    path("parametres/categories/<int:pk>/", report_settings.category_edit,
+         name="category_edit"),
+    path("parametres/cles-api/", report_settings.api_keys, name="api_keys"),
+    path("parametres/cles-api/<int:pk>/revoquer/", report_settings.api_key_revoke_view,
+         name="api_key_revoke"),
 ]

@@ -21,6 +21,7 @@ class Entry(models.Model):
         CASE_STATUS = "case_status", "Changement de statut"
         CASE_CLOSED = "case_closed", "Clôture"
         CASE_UPDATED = "case_updated", "Mise à jour"
+        SETTINGS_CHANGED = "settings_changed", "Modification du paramétrage"
         JOURNAL_VIEWED = "journal_viewed", "Consultation du journal"
 
     at = models.DateTimeField("date", default=timezone.now, db_index=True)

@@ -24,7 +24,7 @@ from guichet.notifications.services import notification_queue
 from guichet.organisations.models import Competence, Organisation, Unit
 from guichet.organisations.selectors import commune_at
 
-from .models import Category, FieldStatus, Follower, Photo, Report
+from .models import ApiKey, Category, FieldStatus, Follower, Photo, Report
 
 MAX_DESCRIPTION = 4000
 
@@ -384,3 +384,34 @@ def report_answer_fixed(*, report: Report, fixed: bool) -> Report:
         except CaseError:
             pass  # past the window: the answer is still recorded for the statistics
     return report
+
+
+# --- Settings, by administrators -----------------------------------------------------------
+
+@transaction.atomic
+def category_save(*, category: Category, acting_user) -> Category:
+    """Create or change a category (validated by its form); recorded in the journal."""
+    created = category.pk is None
+    category.save()
+    journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED,
+                   category=category.service_code, created=created)
+    return category
+
+
+@transaction.atomic
+def api_key_create(*, name: str, contact_email: str, requests_per_minute: int,
+                   acting_user) -> ApiKey:
+    key = ApiKey.objects.create(name=name, contact_email=contact_email,
+                                requests_per_minute=requests_per_minute)
+    journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED, api_key=key.pk,
+                   created=True)
+    return key
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, acting_user) -> ApiKey:
+    key.is_active = False
+    key.save(update_fields=["is_active"])
+    journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED, api_key=key.pk,
+                   revoked=True)
+    return key

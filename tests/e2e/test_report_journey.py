@@ -122,3 +122,28 @@ def test_agent_route_sheet_and_map(live_server, page, territory, pothole, agent,
     page.wait_for_selector(".leaflet-marker-icon")
     assert page.locator(".leaflet-marker-icon").count() == 3
     assert axe_violations(page) == []
+
+
+def test_settings_pages_pass_axe(live_server, page, territory, pothole, unit):
+    from guichet.accounts.models import Membership
+
+    make_agent("admin@hayange.fr", unit, Membership.Role.ADMIN)
+    page.goto(live_server.url + "/agents/parametres/categories/")
+    field(page, "Adresse électronique").fill("admin@hayange.fr")
+    field(page, "Mot de passe").fill("motdepasse-solide-42")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/parametres/categories/")
+    assert "Nid-de-poule" in page.content()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Nouvelle catégorie").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Enregistrer la catégorie").click()
+    page.wait_for_load_state()
+    assert "Ce champ est obligatoire" in page.content()
+    assert axe_violations(page) == []
+    page.goto(live_server.url + "/agents/parametres/cles-api/")
+    field(page, "Application").fill("Appli mairie")
+    page.get_by_role("button", name="Créer la clé").click()
+    page.wait_for_load_state()
+    assert "Clé créée" in page.content()
+    assert axe_violations(page) == []
