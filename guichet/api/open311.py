@@ -68,6 +68,13 @@ ITEM_TAGS = {
 
 
 def render(data, fmt: str, root: str, *, status: int = 200) -> HttpResponse:
+    response = _render(data, fmt, root, status)
+    # Public data, read by apps and other sites' maps.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _render(data, fmt: str, root: str, status: int) -> HttpResponse:
     if fmt == "xml":
         if isinstance(data, list):
             element = ET.Element(root)
