@@ -94,10 +94,14 @@ def inbox(request):
     tab = tab if tab in TAB_CODES else "open"
     queries = tab_filters(user)
     counts = tab_counts(cases, queries)
-    listed = sort_cases(cases.filter(queries[tab]), filters.get("sort") or "due")
+    # Finished cases have no deadline left: the most recent come first unless asked otherwise.
+    default_sort = "recent" if tab == "closed" else "due"
+    listed = sort_cases(cases.filter(queries[tab]), filters.get("sort") or default_sort)
     listed = listed.select_related("unit", "organisation", "assignee")
     per_page = filters.get("per_page") or forms.PER_PAGE_CHOICES[0]
-    page = Paginator(listed, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(listed, per_page)
+    paginator.count = counts[tab]  # already counted with the tabs, on the same filters
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "backoffice/inbox.html", {
         "form": form, "page": page, "tab": tab,
         "tabs": [(t, counts[t.code], _querystring(request.GET, onglet=t.code, page=""))

@@ -1,6 +1,7 @@
 """Browser journeys: Playwright driving Debian's chromium, axe-core injected from node_modules."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,21 @@ def axe_violations(page):
     result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
+PASSWORD = "motdepasse-solide-42"
+
+
+def field(page, label: str):
+    """The field whose label is `label`, with or without the « (obligatoire) » mark."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
+
+
+def log_in(page, url: str, email: str):
+    """Open a protected page, sign in on the login form it leads to, land back on it."""
+    page.goto(url)
+    assert "/connexion/" in page.url
+    field(page, "Adresse électronique").fill(email)
+    field(page, "Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(url)

@@ -14,13 +14,9 @@ from guichet.reports.models import Follower, Photo
 from guichet.reports.services import report_submit
 from guichet.reports.tests.fixtures import INSIDE
 
-from .conftest import axe_violations
+from .conftest import axe_violations, field, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def field(page, label):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
 
 
 @pytest.fixture
@@ -80,11 +76,7 @@ def test_report_follow_file_and_close(live_server, page, browser, territory, pot
     Image.new("RGB", (640, 480), "green").save(buffer, "JPEG")
     photo.write_bytes(buffer.getvalue())
     agent_page = browser.new_context(locale="fr-FR").new_page()
-    agent_page.goto(live_server.url + case.get_backoffice_url())
-    field(agent_page, "Adresse électronique").fill("agent.dechets@vf.fr")
-    field(agent_page, "Mot de passe").fill("motdepasse-solide-42")
-    agent_page.get_by_role("button", name="Se connecter").click()
-    agent_page.wait_for_url(f"**{case.get_backoffice_url()}")
+    log_in(agent_page, live_server.url + case.get_backoffice_url(), "agent.dechets@vf.fr")
     assert "Dépôt sauvage" in agent_page.content()
     assert axe_violations(agent_page) == []
     field(agent_page, "Message de clôture à l'usager").fill("Le dépôt a été enlevé ce matin.")
@@ -105,11 +97,7 @@ def test_agent_route_sheet_and_map(live_server, page, territory, pothole, agent,
                            description=f"Trou {i}", address=f"{i} rue Foch", name="X",
                            email="x@exemple.fr", answers={"taille": "petit"})
              for i in range(3)]
-    page.goto(live_server.url + "/agents/")
-    field(page, "Adresse électronique").fill("agent.voirie@hayange.fr")
-    field(page, "Mot de passe").fill("motdepasse-solide-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/agents/")
+    log_in(page, live_server.url + "/agents/", "agent.voirie@hayange.fr")
     assert axe_violations(page) == []
     for case in cases[:2]:
         page.get_by_label(f"Sélectionner {case.reference}").check()
@@ -128,11 +116,7 @@ def test_settings_pages_pass_axe(live_server, page, territory, pothole, unit):
     from guichet.accounts.models import Membership
 
     make_agent("admin@hayange.fr", unit, Membership.Role.ADMIN)
-    page.goto(live_server.url + "/agents/parametres/categories/")
-    field(page, "Adresse électronique").fill("admin@hayange.fr")
-    field(page, "Mot de passe").fill("motdepasse-solide-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/parametres/categories/")
+    log_in(page, live_server.url + "/agents/parametres/categories/", "admin@hayange.fr")
     assert "Nid-de-poule" in page.content()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Nouvelle catégorie").click()

@@ -1,19 +1,12 @@
 """The whole first journey in a browser: the resident's space, an agent answering from the
 back-office, every page checked with axe, forms used with the keyboard, and without JavaScript."""
 
-import re
 
 import pytest
 
-from .conftest import axe_violations
+from .conftest import PASSWORD, axe_violations, field
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "motdepasse-solide-42"
-
-
-def field(page, label: str):
-    """The field whose label is `label`, with or without the « (obligatoire) » mark."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
 
 
 def tab_to(page, label: str, limit: int = 60):
@@ -26,7 +19,7 @@ def tab_to(page, label: str, limit: int = 60):
     raise AssertionError(f"« {label} » n'est pas atteignable au clavier")
 
 
-def log_in(page, url, email):
+def keyboard_log_in(page, url, email):
     """Reach a protected page, get the login form, fill it with the keyboard."""
     page.goto(url)
     assert "/connexion/" in page.url
@@ -49,7 +42,7 @@ def test_login_page_passes_axe_with_and_without_errors(live_server, page, reside
 
 
 def test_resident_space_and_case_page(live_server, page, resident, case):
-    log_in(page, live_server.url + "/mes-demandes/", "alice@exemple.fr")
+    keyboard_log_in(page, live_server.url + "/mes-demandes/", "alice@exemple.fr")
     assert case.reference in page.content()
     assert axe_violations(page) == []
     page.get_by_role("link", name=case.reference).click()
@@ -65,7 +58,7 @@ def test_resident_space_and_case_page(live_server, page, resident, case):
 
 
 def test_agent_answers_from_the_back_office(live_server, browser, page, agent, resident, case):
-    log_in(page, live_server.url + "/agents/", "agent.voirie@hayange.fr")
+    keyboard_log_in(page, live_server.url + "/agents/", "agent.voirie@hayange.fr")
     assert case.reference in page.content()
     assert axe_violations(page) == []
     page.get_by_role("link", name=case.reference).click()
@@ -85,7 +78,7 @@ def test_agent_answers_from_the_back_office(live_server, browser, page, agent, r
         "Votre réponse a été envoyée à l'usager." in page.content()
 
     resident_page = browser.new_context(locale="fr-FR").new_page()
-    log_in(resident_page, live_server.url + case.get_absolute_url(), "alice@exemple.fr")
+    keyboard_log_in(resident_page, live_server.url + case.get_absolute_url(), "alice@exemple.fr")
     assert "Une équipe passe jeudi matin." in resident_page.content()
     assert "Paul Lemoine" in resident_page.content()
 
@@ -104,7 +97,7 @@ def test_everything_works_without_javascript(live_server, browser, unit, agent):
     reference = page.locator("strong", has_text="HAY-").first.inner_text()
 
     agent_page = browser.new_context(locale="fr-FR", java_script_enabled=False).new_page()
-    log_in(agent_page, live_server.url + "/agents/", "agent.voirie@hayange.fr")
+    keyboard_log_in(agent_page, live_server.url + "/agents/", "agent.voirie@hayange.fr")
     agent_page.get_by_role("link", name=reference).click()
     field(agent_page, "Message à l'usager").fill("Réparé demain.")
     agent_page.get_by_role("button", name="Envoyer la réponse").click()

@@ -85,6 +85,16 @@ def test_sorted_by_due_date_first(client, agent, unit):
     assert html.index(first.reference) < html.index(second.reference)
 
 
+def test_finished_cases_come_most_recent_first(client, agent, unit):
+    first, second = file_cases(unit, 2)
+    Case.objects.update(status=Status.CLOSED)
+    Case.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=9))
+    client.force_login(agent)
+    html = client.get(URL, {"onglet": "closed"}).content.decode()
+    assert html.index(second.reference) < html.index(first.reference)
+    assert "2 demandes" in html  # the count given to the paginator is the tab's
+
+
 def test_filters_by_status_channel_and_assignee(client, agent, manager, unit):
     phone, web = file_cases(unit, 1, channel="phone")[0], file_cases(unit, 1)[0]
     Case.objects.filter(pk=web.pk).update(assignee=manager)
