@@ -116,13 +116,27 @@ class FieldStatusForm(Form):
                                     widget=forms.DateInput(attrs={"type": "date"},
                                                            format="%Y-%m-%d"),
                                     input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    unit = forms.TypedChoiceField(
+        label="Service compétent", required=False, coerce=int, empty_value=None,
+        help_text="Si ce n'est pas de notre compétence : le signalement lui est transféré.")
 
-    def __init__(self, *args, **kwargs):
+    NOT_OURS = "not_ours"
+
+    def __init__(self, *args, units=(), **kwargs):
         from guichet.reports.models import FieldStatus
 
         super().__init__(*args, prefix="field", **kwargs)
-        self.fields["field_status"].choices = [(v, label) for v, label in FieldStatus.choices
-                                               if v]
+        self.fields["field_status"].choices = [
+            (v, label) for v, label in FieldStatus.choices if v] + [
+            (self.NOT_OURS, "Pas de notre compétence : transférer")]
+        self.fields["unit"].choices = [("", "—")] + [
+            (u.pk, f"{u.name} ({u.organisation.name})") for u in units]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field_status") == self.NOT_OURS and not data.get("unit"):
+            self.add_error("unit", "Choisissez le service compétent.")
+        return data
 
 
 class MergeForm(Form):

@@ -138,7 +138,7 @@ def _case_page(request, case: Case, *, status=200, **bound):
     }
     report = getattr(case, "report", None) if case.kind == "report" else None
     if report is not None:
-        page_forms["field_form"] = forms.FieldStatusForm(initial={
+        page_forms["field_form"] = forms.FieldStatusForm(units=_transfer_units(case), initial={
             "field_status": report.field_status, "scheduled_for": report.scheduled_for})
         page_forms["close_form"] = forms.ReportCloseForm()
         page_forms["merge_form"] = forms.MergeForm()
@@ -239,9 +239,14 @@ def _report(case: Case):
     return report
 
 
-@_case_action(lambda r, c: forms.FieldStatusForm(r.POST), "field_form",
-              "L'état de l'intervention a été enregistré.")
+@_case_action(lambda r, c: forms.FieldStatusForm(r.POST, units=_transfer_units(c)),
+              "field_form", "C'est enregistré.")
 def case_report_field(request, case, data):
+    if data["field_status"] == forms.FieldStatusForm.NOT_OURS:
+        unit = Unit.objects.select_related("organisation").get(pk=data["unit"])
+        services.case_transfer(case=case, unit=unit, acting_user=request.user,
+                               reason="Pas de la compétence de notre service.")
+        return
     report_services.report_set_field_status(
         report=_report(case), field_status=data["field_status"],
         scheduled_for=data["scheduled_for"], acting_user=request.user)

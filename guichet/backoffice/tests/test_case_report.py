@@ -133,3 +133,18 @@ def test_merging_from_the_case_page(client, territory, pothole, agent, other_age
     assert duplicate.report.merged_into == original.report
     client.force_login(other_agent)
     assert client.post(url, {"merge-into": original.reference}).status_code == 404
+
+
+def test_not_our_competence_transfers_to_the_competent_unit(client, territory, pothole, agent,
+                                                            epci_unit):
+    case = file_report(pothole)
+    client.force_login(agent)
+    url = reverse("backoffice:case_report_field", args=[case.reference])
+    html = client.post(url, {"field-field_status": "not_ours"}).content.decode()
+    assert "Choisissez le service compétent." in html
+    response = client.post(url, {"field-field_status": "not_ours", "field-unit": epci_unit.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.unit == epci_unit and case.organisation == epci_unit.organisation
+    assert case.events.get(kind=Event.Kind.TRANSFERRED).body == \
+        "Pas de la compétence de notre service."
