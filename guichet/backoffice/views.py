@@ -33,6 +33,7 @@ from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.organisations.models import Organisation, Unit
 from guichet.reports import services as report_services
+from guichet.reports.selectors import map_settings
 from guichet.reports.services import reportable_categories
 
 from . import forms
@@ -383,14 +384,14 @@ def route_sheet(request):
               for i, r in enumerate(ordered, start=1)]
     return render(request, "backoffice/route_sheet.html", {
         "reports": ordered, "points": points, "skipped": len(references) - len(ordered),
-        "map": {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+        "map": map_settings(),
     })
 
 
 @agent_required
 def reports_map(request):
     return render(request, "backoffice/reports_map.html", {
-        "map": {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+        "map": map_settings(),
         "count": _agent_reports(request).filter(is_open=True).count(),
     })
 

@@ -35,3 +35,14 @@ def commune_at(lat: float, lon: float) -> Organisation | None:
         if boundary.contains(lat, lon):
             return boundary.organisation
     return None
+
+
+def territory_bounds() -> list[float] | None:
+    """[min_lat, min_lon, max_lat, max_lon] of every commune outline: where maps open."""
+    from django.db.models import Max, Min
+
+    from .models import Boundary
+
+    box = Boundary.objects.filter(organisation__is_active=True).aggregate(
+        a=Min("min_lat"), b=Min("min_lon"), c=Max("max_lat"), d=Max("max_lon"))
+    return None if box["a"] is None else [box["a"], box["b"], box["c"], box["d"]]

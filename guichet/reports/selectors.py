@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from guichet.cases.models import OPEN_STATUSES
+from guichet.organisations.selectors import territory_bounds
 
 from .models import Report
 
@@ -41,3 +44,10 @@ def open_data_rows():
                timezone.localdate(created).isoformat(), "ouvert" if is_open else "résolu",
                "" if is_open or not resolved else timezone.localdate(resolved).isoformat(),
                delay]
+
+
+def map_settings() -> dict:
+    """What the map templates need: tiles, attribution and the territory to open on."""
+    bounds = territory_bounds()
+    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "bounds": ",".join(f"{v:.5f}" for v in bounds) if bounds else ""}

@@ -2,11 +2,15 @@
 // Without JavaScript the address field alone works and the list replaces the map.
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof L === "undefined") { return; }
-  var DEFAULT = [49.33, 6.05];
+  var FRANCE = [46.6, 2.5];  // when no commune outline is loaded yet
 
   function baseMap(element, center, zoom) {
     element.hidden = false;
-    var map = L.map(element, { keyboard: true }).setView(center, zoom);
+    var map = L.map(element, { keyboard: true });
+    var box = (element.dataset.bounds || "").split(",").map(parseFloat);
+    if (center) { map.setView(center, zoom); }
+    else if (box.length === 4 && !isNaN(box[0])) { map.fitBounds([[box[0], box[1]], [box[2], box[3]]]); }
+    else { map.setView(FRANCE, 6); }
     L.tileLayer(element.dataset.tileUrl, {
       maxZoom: 19, attribution: element.dataset.attribution
     }).addTo(map);
@@ -18,8 +22,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var lat = document.getElementById(picker.dataset.latInput);
     var lon = document.getElementById(picker.dataset.lonInput);
     var help = document.getElementById("carte-aide");
-    var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : DEFAULT;
-    var map = baseMap(picker, start, 15);
+    var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : null;
+    var map = baseMap(picker, start, 17);
     var marker = null;
     if (help) { help.hidden = false; }
     function place(latlng) {
@@ -27,7 +31,7 @@ document.addEventListener("DOMContentLoaded", function () {
       lon.value = latlng.lng.toFixed(6);
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
     }
-    if (lat.value && lon.value) { place(L.latLng(start[0], start[1])); }
+    if (start) { place(L.latLng(start[0], start[1])); }
     map.on("click", function (e) { place(e.latlng); });
     var locate = document.querySelector("[data-locate]");
     if (locate && navigator.geolocation) {
@@ -43,7 +47,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   var reports = document.querySelector("[data-map-reports]");
   if (reports) {
-    var overview = baseMap(reports, DEFAULT, 13);
+    var overview = baseMap(reports, null, 13);
     fetch(reports.dataset.mapReports).then(function (r) { return r.json(); }).then(function (data) {
       var layer = L.geoJSON(data, {
         onEachFeature: function (feature, marker) {
@@ -62,7 +66,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var route = document.querySelector("[data-map-route]");
   if (route) {
     var points = JSON.parse(document.getElementById(route.dataset.mapRoute).textContent);
-    var sheet = baseMap(route, DEFAULT, 13);
+    var sheet = baseMap(route, null, 13);
     var bounds = [];
     points.forEach(function (p) {
       var icon = L.divIcon({ className: "route-number", html: String(p.n), iconSize: [24, 24] });

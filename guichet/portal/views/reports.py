@@ -23,7 +23,12 @@ from guichet.cases.selectors import agent_can_handle
 from guichet.cases.services import CaseError
 from guichet.organisations.models import Organisation
 from guichet.reports.models import Category, Photo
-from guichet.reports.selectors import OPEN_DATA_FIELDS, open_data_rows, public_reports
+from guichet.reports.selectors import (
+    OPEN_DATA_FIELDS,
+    map_settings,
+    open_data_rows,
+    public_reports,
+)
 from guichet.reports.services import (
     ReportError,
     report_answer_fixed,
@@ -44,10 +49,6 @@ def _category(code: str) -> Category:
     return get_object_or_404(reportable_categories(), service_code=code)
 
 
-def _map_settings() -> dict:
-    return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
-
-
 def report_start(request):
     groups: dict[str, list[Category]] = {}
     for category in reportable_categories():
@@ -64,7 +65,7 @@ def report_location(request, code):
                            "adresse": data.get("address", "")})
         return redirect(reverse("portal:report_details", args=[code]) + "?" + query)
     return render(request, "portal/reports/location.html",
-                  {"category": category, "form": form, "map": _map_settings()})
+                  {"category": category, "form": form, "map": map_settings()})
 
 
 def _place(request):
@@ -163,7 +164,7 @@ def public_list(request):
         "page": page, "filters": filters, "categories": reportable_categories(),
         "communes": Organisation.objects.filter(kind=Organisation.Kind.COMMUNE, is_active=True,
                                                 boundary__isnull=False).order_by("name"),
-        "statuses": PUBLIC_STATUSES, "map": _map_settings(),
+        "statuses": PUBLIC_STATUSES, "map": map_settings(),
         "geojson_url": reverse("portal:public_reports_geojson") + "?" + urlencode(filters),
         "query": urlencode({k: v for k, v in filters.items() if v}),
     })
