@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guichet.cases",
     "guichet.contact",
     "guichet.reports",
+    "guichet.appointments",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",
@@ -111,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too (not the shared in-memory database, whose table locks ignore the
+    # busy timeout), so that concurrent tests behave as the demo does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -203,6 +207,14 @@ REPORT_FIXED_QUESTION_DAYS = int(env("REPORT_FIXED_QUESTION_DAYS", "7"))
 REPORT_MAP_MAX_POINTS = int(env("REPORT_MAP_MAX_POINTS", "2000"))
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+# Appointments: reminders this many hours before (email, and SMS when a phone is known).
+APPOINTMENT_REMINDER_HOURS = [int(h) for h in env_list("APPOINTMENT_REMINDER_HOURS", "48,2")]
+# SMS: console (printed), file (appended to VAR_DIR/sms.log) or http (a gateway's JSON API).
+SMS_BACKEND = env("SMS_BACKEND", "console")
+SMS_HTTP_URL = env("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
+SMS_SENDER = env("SMS_SENDER", "GUICHET")
+
 # Address search: the BAN API (api-adresse), empty to turn it off.
 GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage/search")
 GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "3"))

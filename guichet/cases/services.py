@@ -213,6 +213,11 @@ def case_add_progress(*, case: Case, agent, body: str, **data) -> Event:
     return event
 
 
+def case_record_progress(*, case: Case, body: str, user=None) -> Event:
+    """A public step recorded by a kind's own service, which has checked who may do it."""
+    return _add_event(case, Event.Kind.PROGRESS, actor=user, body=body)
+
+
 @transaction.atomic
 def case_resident_reply(*, case: Case, body: str, files: Sequence[CheckedFile] = (),
                         user=None) -> Event:
@@ -310,6 +315,17 @@ def case_close(*, case: Case, acting_user, message: str) -> Case:
     journal_record(actor=acting_user, action=Entry.Action.CASE_CLOSED, case=case,
                    person=case.requester)
     _notify_resident(case, "case_closed", event=event)
+    return case
+
+
+@transaction.atomic
+def case_cancel(*, case: Case, reason: str, user=None) -> Case:
+    """The request is withdrawn (an appointment cancelled by the resident, a booking given up):
+    closed without an agent, the reason on the timeline. Callers check who may do it."""
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    if case.status == Status.CLOSED:
+        raise CaseError("Cette demande est déjà close.")
+    _set_status(case, Status.CLOSED, actor=user, now=timezone.now(), reason=reason)
     return case
 
 

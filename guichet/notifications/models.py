@@ -17,6 +17,7 @@ class Notification(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Courriel"
+        SMS = "sms", "SMS"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE,

@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from .models import DeliveryAttempt, Notification
 from .transports import email as email_transport
+from .transports import sms as sms_transport
+
+TRANSPORTS = {Notification.Channel.EMAIL: email_transport, Notification.Channel.SMS: sms_transport}
 
 logger = logging.getLogger(__name__)
 
@@ -31,19 +34,30 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
+def render_sms(template: str, context: dict) -> str:
+    context = {"site_url": settings.SITE_URL, **context}
+    return " ".join(render_to_string(f"sms/{template}.txt", context).split())
+
+
 def notification_queue(*, template: str, recipient: str, context: dict, case=None,
-                       user=None, mandatory: bool = False) -> Notification:
+                       user=None, mandatory: bool = False, channel: str = "email",
+                       attachments: list[dict] | None = None) -> Notification:
     """Write a notification to the outbox and enqueue its delivery in the same transaction.
 
     A non-mandatory message to a resident who turned optional emails off is kept, marked skipped.
+    An SMS uses `templates/sms/<template>.txt`; email attachments are small texts (an .ics).
     """
-    subject, text, html = render_email(template, context)
+    if channel == Notification.Channel.SMS:
+        subject, text, html = "", render_sms(template, context), ""
+    else:
+        subject, text, html = render_email(template, context)
     status = Notification.Status.PENDING
     if not mandatory and user is not None and not _wants_optional_emails(user):
         status = Notification.Status.SKIPPED
     notification = Notification.objects.create(
         case=case, template=template, recipient=recipient, subject=subject, body_text=text,
-        body_html=html, mandatory=mandatory, status=status,
+        body_html=html, mandatory=mandatory, status=status, channel=channel,
+        attachments=attachments or [],
     )
     if status == Notification.Status.PENDING:
         _enqueue(notification)
@@ -81,7 +95,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related("case").get(pk=notification_id)
     error = ""
     try:
-        email_transport.send(notification)
+        TRANSPORTS[notification.channel].send(notification)
     except Exception as exc:  # any transport failure is retried, never lost
         error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("notification %s: delivery failed (%s)", notification.pk, type(exc).__name__)

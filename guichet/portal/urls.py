@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, cases, contact, pages, reports
+from .views import account, appointments, cases, contact, pages, reports
 
 app_name = "portal"
 
@@ -41,6 +41,21 @@ urlpatterns = [
     path("suivi/<str:token>/rouvrir/", reports.report_reopen_view, name="report_reopen"),
     path("photos/<str:key>/", reports.photo, name="photo"),
     path("photos/<str:key>/vignette/", reports.photo, {"size": "vignette"}, name="photo_thumbnail"),
+    path("rendez-vous/", appointments.appointments_home, name="appointments"),
+    path("rendez-vous/gerer/<str:token>/", appointments.appointment_manage,
+         name="appointment_manage"),
+    path("rendez-vous/gerer/<str:token>/annuler/", appointments.appointment_cancel_view,
+         name="appointment_cancel"),
+    path("rendez-vous/gerer/<str:token>/deplacer/", appointments.appointment_move_view,
+         name="appointment_move"),
+    path("rendez-vous/agenda/<str:token>.ics", appointments.appointment_ics_view,
+         name="appointment_ics"),
+    path("rendez-vous/<slug:agenda_slug>/<slug:type_slug>/", appointments.appointment_slots,
+         name="appointment_slots"),
+    path("rendez-vous/<slug:agenda_slug>/<slug:type_slug>/reserver/",
+         appointments.appointment_book_view, name="appointment_book"),
+    path("rendez-vous/<slug:agenda_slug>/<slug:type_slug>/liste-d-attente/",
+         appointments.waitlist_view, name="appointment_waitlist"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),
 ]

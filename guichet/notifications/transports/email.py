@@ -15,4 +15,6 @@ def send(notification) -> None:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
+    for item in notification.attachments or []:
+        message.attach(item["filename"], item["content"], item["mimetype"])
     message.send(fail_silently=False)
