@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_settings, views
+from . import appointments, report_settings, views
 
 app_name = "backoffice"
 
@@ -27,6 +27,15 @@ urlpatterns = [
          name="case_photo_publish"),
     path("usagers/<int:user_id>/", views.person, name="person"),
     path("journal/", views.journal, name="journal"),
+    path("rendez-vous/", appointments.calendar, name="appointment_calendar"),
+    path("rendez-vous/nouveau/", appointments.book_on_behalf, name="appointment_book"),
+    path("rendez-vous/export.csv", appointments.export_csv, name="appointment_export"),
+    path("rendez-vous/flux/", appointments.feeds, name="appointment_feeds"),
+    path("rendez-vous/flux/renouveler/", appointments.feed_revoke, name="appointment_feed_revoke"),
+    path("rendez-vous/flux/agenda/<str:token>.ics", appointments.agenda_feed, name="agenda_feed"),
+    path("rendez-vous/flux/agent/<str:token>.ics", appointments.agent_feed, name="agent_feed"),
+    path("demandes/<str:reference>/rendez-vous/", appointments.appointment_action,
+         name="appointment_action"),
     path("parametres/categories/", report_settings.category_list, name="category_list"),
     path("parametres/categories/nouvelle/", report_settings.category_edit,
          name="category_add"),
