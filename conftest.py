@@ -20,7 +20,8 @@ from guichet.notifications.services import notifications_deliver_due
 from guichet.organisations.models import ElectedOfficial, OpeningPeriod, Organisation, Unit
 
 # Fixtures of a territory with commune outlines and report categories.
-pytest_plugins = ["guichet.reports.tests.fixtures", "guichet.appointments.tests.fixtures"]
+pytest_plugins = ["guichet.reports.tests.fixtures", "guichet.appointments.tests.fixtures",
+                  "guichet.bookings.tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)

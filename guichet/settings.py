@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "guichet.contact",
     "guichet.reports",
     "guichet.appointments",
+    "guichet.bookings",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",
@@ -214,6 +215,15 @@ SMS_BACKEND = env("SMS_BACKEND", "console")
 SMS_HTTP_URL = env("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "GUICHET")
+
+# Payments: the built-in test provider, or PayFiP in production.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "test")
+PAYMENT_SECRET = env("PAYMENT_SECRET", SECRET_KEY)
+PAYMENT_HOLD_MINUTES = int(env("PAYMENT_HOLD_MINUTES", "30"))
+PAYFIP_URL = env("PAYFIP_URL", "https://www.payfip.gouv.fr/tpa/paiement.web")
+PAYFIP_CHECK_URL = env("PAYFIP_CHECK_URL", "")
+PAYFIP_CLIENT_NUMBER = env("PAYFIP_CLIENT_NUMBER", "")
+PAYFIP_MODE = env("PAYFIP_MODE", "T")
 
 # Address search: the BAN API (api-adresse), empty to turn it off.
 GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage/search")

@@ -69,3 +69,37 @@ def receipt_pdf_bytes(case) -> bytes:
         "réponse qui y sera apportée."
     ))
     return bytes(pdf.output())
+
+
+def payment_receipt_pdf_bytes(payment) -> bytes:
+    """The receipt of an online payment (CRPA L112-11 asks for an acknowledgement of every
+    payment made by electronic means)."""
+    case = payment.case
+    pdf = FPDF(format="A4")
+    pdf.set_title(_text(f"Reçu de paiement {case.reference}"))
+    pdf.set_author(_text(case.organisation.name))
+    pdf.set_lang("fr")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    _line(pdf, 9, _text(case.organisation.name))
+    pdf.set_font("Helvetica", "", 11)
+    if case.organisation.address:
+        _line(pdf, 6, _text(case.organisation.address))
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", 14)
+    _line(pdf, 8, _text("Reçu de paiement en ligne"))
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "", 11)
+    for label, value in [
+        ("Objet", payment.label), ("Montant", f"{payment.amount_euros} EUR"),
+        ("Payé le", _when(payment.paid_at) if payment.paid_at else "non payé"),
+        ("Transaction", payment.provider_transaction or "-"),
+        ("Référence du paiement", payment.reference), ("Demande", case.reference),
+        ("Payeur", case.requester_name),
+    ]:
+        _line(pdf, 6, _text(f"{label} : {value}"))
+    if payment.refund_needed:
+        pdf.ln(4)
+        _line(pdf, 6, _text("Ce paiement est arrivé après l'expiration de la réservation : il "
+                            "vous sera remboursé."))
+    return bytes(pdf.output())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, appointments, cases, contact, pages, reports
+from .views import account, appointments, bookings, cases, contact, pages, reports
 
 app_name = "portal"
 
@@ -56,6 +56,22 @@ urlpatterns = [
          appointments.appointment_book_view, name="appointment_book"),
     path("rendez-vous/<slug:agenda_slug>/<slug:type_slug>/liste-d-attente/",
          appointments.waitlist_view, name="appointment_waitlist"),
+    path("salles/", bookings.facilities, name="facilities"),
+    path("salles/<slug:slug>/", bookings.facility_detail, name="facility"),
+    path("evenements/", bookings.events, name="events"),
+    path("evenements/<slug:slug>/", bookings.event_detail, name="event"),
+    path("inscriptions/<str:token>/", bookings.registration_manage,
+         name="registration_manage"),
+    path("inscriptions/<str:token>/action/", bookings.registration_action,
+         name="registration_action"),
+    path("paiement/<str:reference>/", bookings.payment_start, name="payment_start"),
+    path("paiement/<str:reference>/banque-de-test/", bookings.payment_test_bank,
+         name="payment_test_bank"),
+    path("paiement/<str:reference>/retour/", bookings.payment_return, name="payment_return"),
+    path("paiement/<str:reference>/recu.pdf", bookings.payment_receipt,
+         name="payment_receipt"),
+    path("paiement/notification/<str:provider_code>/", bookings.payment_callback_view,
+         name="payment_callback"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),
 ]

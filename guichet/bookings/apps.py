@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class BookingsConfig(AppConfig):
+    name = "guichet.bookings"
+    verbose_name = "Réservations et inscriptions"
+
+    def ready(self):
+        from guichet.cases import kinds
+
+        kinds.register("booking", "Réservation ou inscription",
+                       next_step="Le service traite votre réservation.")

@@ -1,0 +1,225 @@
+"""Facilities booked by residents and associations, events with registrations, payments.
+
+A facility never holds two blocking bookings at the same time: bookings are written while the
+facility row is locked. An event never registers more people than its places: a conditional
+UPDATE of its counter, backed by a CHECK."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Audience(models.TextChoices):
+    RESIDENT = "resident", "Habitant de la commune"
+    OUTSIDE = "outside", "Extérieur à la commune"
+    ASSOCIATION = "association", "Association"
+    INTERNAL = "internal", "Service de la collectivité"
+
+
+class Facility(models.Model):
+    class Unit(models.TextChoices):
+        HALF_DAY = "half_day", "Demi-journée"
+        DAY = "day", "Journée"
+        HOURS = "hours", "Heures"
+
+    organisation = models.ForeignKey("organisations.Organisation", verbose_name="collectivité",
+                                     on_delete=models.CASCADE, related_name="facilities")
+    unit = models.ForeignKey("organisations.Unit", verbose_name="service",
+                             on_delete=models.PROTECT, related_name="facilities")
+    name = models.CharField("nom", max_length=150)
+    slug = models.SlugField("identifiant d'adresse", unique=True)
+    description = models.TextField("présentation", blank=True)
+    address = models.TextField("adresse", blank=True)
+    capacity = models.PositiveIntegerField("capacité (personnes)", default=50)
+    equipment = models.TextField("équipements", blank=True)
+    accessibility = models.TextField("accessibilité", blank=True)
+    audiences = models.JSONField("qui peut réserver", default=list,
+                                 help_text="Parmi resident, outside, association, internal.")
+    booking_unit = models.CharField("réservation par", max_length=10, choices=Unit.choices,
+                                    default=Unit.HALF_DAY)
+    opens = models.TimeField("ouverture", default=dt.time(8))
+    closes = models.TimeField("fermeture", default=dt.time(23))
+    needs_approval = models.BooleanField("validation par un agent", default=True)
+    max_days_ahead = models.PositiveIntegerField("réservable jusqu'à (jours)", default=180)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        verbose_name = "équipement ou salle"
+        verbose_name_plural = "équipements et salles"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tariff(models.Model):
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="tariffs")
+    audience = models.CharField("public", max_length=12, choices=Audience.choices)
+    price_cents = models.PositiveIntegerField("prix (centimes)", default=0,
+                                              help_text="0 : gratuit.")
+
+    class Meta:
+        verbose_name = "tarif"
+        constraints = [models.UniqueConstraint(fields=["facility", "audience"],
+                                               name="one_tariff_per_audience")]
+
+    def __str__(self) -> str:
+        return f"{self.facility} — {self.get_audience_display()}"
+
+    @property
+    def price_label(self) -> str:
+        if not self.price_cents:
+            return "gratuit"
+        return f"{self.price_cents / 100:.2f} €".replace(".", ",")
+
+
+class FacilityBooking(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Demande à valider"
+        PENDING_PAYMENT = "pending_payment", "En attente de paiement"
+        CONFIRMED = "confirmed", "Confirmée"
+        REFUSED = "refused", "Refusée"
+        CANCELLED = "cancelled", "Annulée"
+        EXPIRED = "expired", "Expirée (non payée)"
+
+    BLOCKING = (Status.PENDING_PAYMENT, Status.CONFIRMED)
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE,
+                                related_name="facility_booking")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="bookings")
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+    audience = models.CharField("public", max_length=12, choices=Audience.choices)
+    purpose = models.CharField("objet", max_length=250)
+    attendees = models.PositiveIntegerField("participants", default=1)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    amount_cents = models.PositiveIntegerField(default=0)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "réservation d'équipement"
+        indexes = [models.Index(fields=["facility", "status", "starts_at"])]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
+                                              name="booking_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.starts_at:%d/%m/%Y %H:%M}"
+
+
+class Event(models.Model):
+    organisation = models.ForeignKey("organisations.Organisation", verbose_name="collectivité",
+                                     on_delete=models.CASCADE, related_name="events")
+    unit = models.ForeignKey("organisations.Unit", verbose_name="service",
+                             on_delete=models.PROTECT, related_name="events")
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField("identifiant d'adresse", unique=True)
+    description = models.TextField("présentation", blank=True)
+    place = models.CharField("lieu", max_length=250)
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+    places = models.PositiveIntegerField("places")
+    places_taken = models.PositiveIntegerField(default=0, editable=False)
+    max_attendees = models.PositiveSmallIntegerField(
+        "personnes par inscription", default=1,
+        help_text="Plus de 1 : inscription d'une famille (plusieurs participants).")
+    attendee_label = models.CharField("participant (libellé)", max_length=60,
+                                      default="Participant")
+    questions = models.JSONField("questions", default=list, blank=True)
+    cancel_delay_hours = models.PositiveSmallIntegerField(
+        "désinscription en ligne jusqu'à (heures avant)", default=24)
+    offer_hours = models.PositiveSmallIntegerField(
+        "délai pour accepter une place libérée (heures)", default=48)
+    is_published = models.BooleanField("publié", default=True)
+
+    class Meta:
+        verbose_name = "événement"
+        constraints = [models.CheckConstraint(condition=Q(places_taken__lte=F("places")),
+                                              name="event_never_overbooked")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.places - self.places_taken)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Inscrit"
+        WAITLISTED = "waitlisted", "Sur liste d'attente"
+        OFFERED = "offered", "Place proposée"
+        CANCELLED = "cancelled", "Désinscrit"
+        PRESENT = "present", "Présent"
+
+    HOLDING = (Status.CONFIRMED, Status.OFFERED, Status.PRESENT)
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE,
+                                related_name="registration")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    attendees = models.JSONField("participants", default=list)
+    count = models.PositiveSmallIntegerField()
+    answers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    offered_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.case.requester_name} ({self.count})"
+
+
+class Payment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        PAID = "paid", "Payé"
+        FAILED = "failed", "Refusé ou abandonné"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="payments")
+    reference = models.CharField(max_length=40, unique=True, default=new_token)
+    provider = models.CharField(max_length=20)
+    amount_cents = models.PositiveIntegerField()
+    label = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    provider_transaction = models.CharField(max_length=100, blank=True)
+    # Paid after the hold on the place had expired: an agent must refund or re-confirm.
+    refund_needed = models.BooleanField("à rembourser", default=False)
+
+    class Meta:
+        verbose_name = "paiement"
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.amount_cents / 100:.2f} €"
+
+    @property
+    def amount_euros(self) -> str:
+        return f"{self.amount_cents / 100:.2f}".replace(".", ",")
+
+
+class PaymentLog(models.Model):
+    """Every callback received, valid or not: what came in and what it did."""
+
+    received_at = models.DateTimeField(default=timezone.now)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="logs")
+    reference = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=200)
+    data = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%d/%m %H:%M} {self.reference} {self.outcome}"
