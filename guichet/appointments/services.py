@@ -322,3 +322,30 @@ def appointments_send_reminders(*, now: dt.datetime | None = None) -> int:
                                              "type": appointment.type})
             sent += 1
     return sent
+
+
+@transaction.atomic
+def agenda_import_closures(*, agenda, data: bytes, acting_user) -> int:
+    """Closures from an .ics file (a holiday calendar, the building's closures): each event
+    closes the agenda; importing the same file again changes nothing (by UID)."""
+    from guichet.cases.selectors import agent_unit_ids
+    from guichet.lib.ical import read_closures
+
+    from .models import Unavailability
+
+    if agenda.unit_id not in agent_unit_ids(acting_user):
+        raise BookingError("Vous n'êtes pas habilité à modifier cet agenda.", field="")
+    try:
+        events = read_closures(data)
+    except ValueError as exc:
+        raise BookingError(str(exc), field="file") from exc
+    created = 0
+    for uid, starts_at, ends_at, summary in events:
+        _, new = Unavailability.objects.update_or_create(
+            agenda=agenda, uid=uid or f"{starts_at.isoformat()}-{ends_at.isoformat()}",
+            defaults={"starts_at": starts_at, "ends_at": ends_at, "summary": summary[:200],
+                      "desks": None})
+        created += new
+    journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED,
+                   agenda=agenda.slug, closures_imported=created)
+    return created

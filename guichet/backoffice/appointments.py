@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from guichet.appointments.selectors import (
 )
 from guichet.appointments.services import (
     BookingError,
+    agenda_import_closures,
     appointment_book,
     appointment_cancel,
     appointment_mark,
@@ -233,3 +235,23 @@ def agent_feed(request, token):
     first, last = _window()
     agendas = agendas_for_agent(feed.user)
     return _feed(appointments_between(agendas, first, last), f"Rendez-vous — {feed.user}")
+
+
+@agent_required
+@require_POST
+def import_closures(request):
+    agenda = get_object_or_404(agendas_for_agent(request.user), slug=request.POST.get("agenda"))
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise BookingError("Choisissez un fichier .ics.", field="file")
+        if upload.size > 1024 * 1024:
+            raise BookingError("Le fichier dépasse 1 Mo.", field="file")
+        created = agenda_import_closures(agenda=agenda, data=upload.read(),
+                                         acting_user=request.user)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{created} fermeture{'s' if created != 1 else ''} "
+                                  f"importée{'s' if created != 1 else ''}.")
+    return redirect(f"{reverse('backoffice:appointment_calendar')}?agenda={agenda.slug}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appointments, report_settings, views
+from . import appointments, bookings, report_settings, views
 
 app_name = "backoffice"
 
@@ -31,9 +31,16 @@ urlpatterns = [
     path("rendez-vous/nouveau/", appointments.book_on_behalf, name="appointment_book"),
     path("rendez-vous/export.csv", appointments.export_csv, name="appointment_export"),
     path("rendez-vous/flux/", appointments.feeds, name="appointment_feeds"),
+    path("rendez-vous/fermetures/", appointments.import_closures,
+         name="appointment_import_closures"),
     path("rendez-vous/flux/renouveler/", appointments.feed_revoke, name="appointment_feed_revoke"),
     path("rendez-vous/flux/agenda/<str:token>.ics", appointments.agenda_feed, name="agenda_feed"),
     path("rendez-vous/flux/agent/<str:token>.ics", appointments.agent_feed, name="agent_feed"),
+    path("demandes/<str:reference>/reservation/", bookings.facility_decision,
+         name="facility_decision"),
+    path("inscriptions/<int:pk>/", bookings.registration_action, name="registration_action"),
+    path("evenements/", bookings.events, name="events"),
+    path("evenements/<slug:slug>/", bookings.event_attendees, name="event_attendees"),
     path("demandes/<str:reference>/rendez-vous/", appointments.appointment_action,
          name="appointment_action"),
     path("parametres/categories/", report_settings.category_list, name="category_list"),

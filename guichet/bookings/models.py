@@ -113,6 +113,11 @@ class FacilityBooking(models.Model):
     def __str__(self) -> str:
         return f"{self.facility} {self.starts_at:%d/%m/%Y %H:%M}"
 
+    @property
+    def amount_label(self) -> str:
+        return f"{self.amount_cents / 100:.2f} €".replace(".", ",") if self.amount_cents \
+            else "gratuit"
+
 
 class Event(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", verbose_name="collectivité",

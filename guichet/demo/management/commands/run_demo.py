@@ -10,7 +10,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 # Periodic jobs a scheduler runs in production, and how often the demo runs them (seconds).
-PERIODIC = {"send_notifications": 60, "ask_if_fixed": 3600}
+PERIODIC = {"send_notifications": 60, "expire_holds": 60, "send_reminders": 300,
+            "ask_if_fixed": 3600}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,75 @@
+from django.urls import reverse
+
+from guichet.appointments.tests.fixtures import next_working_day
+from guichet.bookings.models import FacilityBooking, Payment, Registration
+from guichet.bookings.services import event_register
+from guichet.cases.models import Case
+
+
+def hall_form(day, **fields):
+    return {"day": day.isoformat(), "starts": "14:00", "ends": "18:00", "audience": "resident",
+            "purpose": "Anniversaire", "attendees": "40", "name": "Marc Blanc",
+            "email": "marc@exemple.fr", **fields}
+
+
+def test_booking_and_paying_a_hall_through_the_test_provider(client, hall):
+    day = next_working_day(5)
+    page = client.get(reverse("portal:facility", args=[hall.slug])).content.decode()
+    assert "Habitant de la commune : 80,00 €" in page and "Association : gratuit" in page
+    response = client.post(reverse("portal:facility", args=[hall.slug]), hall_form(day))
+    payment = Payment.objects.get()
+    assert response["Location"] == reverse("portal:payment_start", args=[payment.reference])
+    assert "Payer 80,00 €" in client.get(response["Location"]).content.decode()
+    bank = client.post(response["Location"])["Location"]
+    assert bank == reverse("portal:payment_test_bank", args=[payment.reference])
+    back = client.post(bank, {"result": "paid"})
+    html = client.get(back["Location"]).content.decode()
+    assert "Paiement reçu" in html
+    receipt = client.get(reverse("portal:payment_receipt", args=[payment.reference]))
+    assert receipt["Content-Type"] == "application/pdf" and receipt.content.startswith(b"%PDF")
+    assert FacilityBooking.objects.get().status == FacilityBooking.Status.CONFIRMED
+    # The week's availability now shows the slot as taken.
+    week = client.get(reverse("portal:facility", args=[hall.slug]),
+                      {"semaine": day.isoformat()}).content.decode()
+    assert "14:00–18:00" in week
+
+
+def test_errors_on_the_hall_form(client, hall):
+    day = next_working_day(5)
+    html = client.post(reverse("portal:facility", args=[hall.slug]),
+                       hall_form(day, ends="13:00", purpose="")).content.decode()
+    assert "L&#x27;heure de fin doit être après" in html and "Ce champ est obligatoire" in html
+    client.post(reverse("portal:facility", args=[hall.slug]), hall_form(day))
+    html = client.post(reverse("portal:facility", args=[hall.slug]),
+                       hall_form(day, email="autre@exemple.fr")).content.decode()
+    assert "déjà réservé" in html
+    assert 'value="Anniversaire"' in html
+
+
+def test_registering_two_children_on_the_waiting_list(client, workshop):
+    event_register(event=workshop, attendees=[{"name": n} for n in ("A", "B", "C")],
+                   name="X", email="x@exemple.fr")
+    html = client.get(reverse("portal:event", args=[workshop.slug])).content.decode()
+    assert "Complet" in html and "liste d'attente" in html
+    response = client.post(reverse("portal:event", args=[workshop.slug]), {
+        "attendee_1": "Inès Durand", "attendee_2": "Noah Durand", "attendee_3": "",
+        "name": "Alice Durand", "email": "alice@exemple.fr"})
+    registration = Registration.objects.get(case__requester_email="alice@exemple.fr")
+    assert registration.status == Registration.Status.WAITLISTED and registration.count == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Sur liste d&#x27;attente" in page and "Inès Durand, Noah Durand" in page
+
+
+def test_it_checks_ownership(client, hall, workshop, other_resident):
+    """A receipt is for the payer only; a registration link for its holder only."""
+    client.post(reverse("portal:facility", args=[hall.slug]), hall_form(next_working_day(5)))
+    payment = Payment.objects.get()
+    client.post(reverse("portal:payment_test_bank", args=[payment.reference]),
+                {"result": "paid"})
+    other = client.__class__()
+    other.force_login(other_resident)
+    assert other.get(reverse("portal:payment_receipt",
+                             args=[payment.reference])).status_code == 404
+    assert other.get(reverse("portal:registration_manage",
+                             args=["faux"])).status_code == 404
+    assert Case.objects.count() == 1
