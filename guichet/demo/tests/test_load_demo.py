@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import models
 
 from guichet.accounts.models import Membership, User
 from guichet.cases.models import Case, Channel, Status
@@ -39,6 +40,19 @@ def test_reports_cover_the_territory_and_land_with_the_competent_unit(loaded):
     assert len(set(Report.objects.values_list("case__status", flat=True))) >= 3
     for report in Report.objects.filter(category__competence_topic="dechets"):
         assert report.case.unit.slug == "dechets"
+
+
+def test_appointments_facilities_and_events_in_every_state(loaded):
+    from guichet.appointments.models import Appointment, AppointmentType
+    from guichet.bookings.models import Event, FacilityBooking, Registration
+
+    assert AppointmentType.objects.filter(agenda__slug="titres", slug="passeport").exists()
+    assert {"seen", "no_show", "booked", "cancelled_resident"} <= set(
+        Appointment.objects.values_list("status", flat=True))
+    assert {"confirmed", "requested", "refused", "pending_payment"} <= set(
+        FacilityBooking.objects.values_list("status", flat=True))
+    assert Registration.objects.filter(status="waitlisted").exists()
+    assert Event.objects.filter(places_taken=models.F("places")).count() == 2  # two are full
 
 
 def test_it_prints_logins_that_work(loaded, client):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from guichet.cases.models import Case
+from guichet.demo.bookings import bookings_load
 from guichet.demo.history import DEFAULT_CASES, DEFAULT_DAYS, HistoryLoader
 from guichet.demo.reports import DEFAULT_REPORTS, reports_load
 from guichet.demo.territory import logins, territory_load
@@ -18,10 +19,12 @@ class Command(BaseCommand):
                             help="nombre de demandes à créer la première fois (défaut : 300)")
         parser.add_argument("--days", type=int, default=DEFAULT_DAYS,
                             help="période couverte par les demandes, en jours (défaut : 180)")
+        parser.add_argument("--no-bookings", dest="with_bookings", action="store_false",
+                            help="sans rendez-vous, salles ni événements")
         parser.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
                             help="nombre de signalements à créer la première fois (défaut : 240)")
 
-    def handle(self, *args, cases, days, reports, **options):
+    def handle(self, *args, cases, days, reports, with_bookings, **options):
         territory = territory_load()
         orgs = list(territory.organisations.values())
         if Case.objects.filter(organisation__in=orgs).exists():
@@ -32,6 +35,11 @@ class Command(BaseCommand):
         reports = reports_load(territory, count=reports)
         if reports:
             self.stdout.write(f"{reports} signalements créés.")
+        if with_bookings:
+            bookings = bookings_load(territory)
+            if bookings:
+                self.stdout.write(f"{bookings} rendez-vous, réservations et inscriptions "
+                                  "créés.")
         self.print_logins()
 
     def print_logins(self):
