@@ -44,6 +44,7 @@ lint: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
+	$(PY) bench/appointments.py
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -80,19 +80,20 @@ def _check_start(type_: AppointmentType, starts_at: dt.datetime, *, online: bool
     now = timezone.now()
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at, PARIS)
-    alternatives = next_openings(type_, count=5, online=online)
     if online and starts_at < now + dt.timedelta(hours=type_.min_delay_hours):
         raise BookingError(f"Ce créneau est trop proche : réservez au moins "
                            f"{type_.min_delay_hours} heures à l'avance.",
-                           alternatives=alternatives)
+                           alternatives=next_openings(type_, count=5, online=online))
     if online and starts_at > now + dt.timedelta(days=type_.max_delay_days):
         raise BookingError(f"On ne peut pas réserver plus de {type_.max_delay_days} jours à "
-                           f"l'avance.", alternatives=alternatives)
+                           f"l'avance.",
+                           alternatives=next_openings(type_, count=5, online=online))
     day = timezone.localtime(starts_at, PARIS).date()
     match = next((o for o in openings(type_, day, day, now=now, online=online)
                   if o.starts_at == starts_at), None)
     if match is None:
-        raise BookingError(_why_not(type_, day, starts_at), alternatives=alternatives)
+        raise BookingError(_why_not(type_, day, starts_at),
+                           alternatives=next_openings(type_, count=5, online=online))
     return match
 
 
