@@ -185,14 +185,14 @@ def can_cancel_online(appointment: Appointment) -> bool:
 
 @transaction.atomic
 def appointment_cancel(*, appointment: Appointment, by_service: bool = False, acting_user=None,
-                       reason: str = "") -> Appointment:
+                       reason: str = "", for_resident: bool = False) -> Appointment:
     """Free the place, close the case, tell the resident, offer the place to the waiting list.
     Residents cancel online up to the type's delay; the service at any time."""
     appointment = Appointment.objects.select_for_update().select_related(
         "type__agenda__unit", "case").get(pk=appointment.pk)
     if not appointment.is_active:
         raise BookingError("Ce rendez-vous est déjà annulé ou passé.", field="")
-    if by_service:
+    if by_service or for_resident:
         from guichet.cases.selectors import agent_can_handle
 
         if not agent_can_handle(acting_user, appointment.case):

@@ -56,7 +56,9 @@ def calendar(request):
     view = "jour" if request.GET.get("vue") == "jour" else "semaine"
     first = day if view == "jour" else day - dt.timedelta(days=day.weekday())
     last = first if view == "jour" else first + dt.timedelta(days=6)
-    listed = list(appointments_between([agenda] if agenda else [], first, last))
+    mine = request.GET.get("agent") == "moi"
+    listed = appointments_between(agendas if mine else [agenda] if agenda else [], first, last)
+    listed = list(listed.filter(case__assignee=request.user) if mine else listed)
     days = []
     current = first
     while current <= last:
@@ -68,7 +70,7 @@ def calendar(request):
     return render(request, "backoffice/appointments/calendar.html", {
         "agendas": agendas, "agenda": agenda, "days": days, "view": view, "first": first,
         "previous": first - step, "next": first + step, "day": day,
-        "booked": sum(1 for a in listed if a.is_active),
+        "booked": sum(1 for a in listed if a.is_active), "mine": mine,
     })
 
 
@@ -143,8 +145,9 @@ def appointment_action(request, reference):
     try:
         if action in ("seen", "no_show"):
             appointment_mark(appointment=appointment, status=action, acting_user=request.user)
-        elif action == "cancel":
-            appointment_cancel(appointment=appointment, by_service=True,
+        elif action in ("cancel", "cancel_resident"):
+            appointment_cancel(appointment=appointment, by_service=action == "cancel",
+                               for_resident=action == "cancel_resident",
                                acting_user=request.user,
                                reason=request.POST.get("reason", "").strip()[:1000])
         elif action == "move":

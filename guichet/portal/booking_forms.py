@@ -73,9 +73,20 @@ class RegistrationForm(ContactFieldsMixin, Form):
                 label=f"{event.attendee_label} {n}" if event.max_attendees > 1
                 else event.attendee_label, max_length=150, required=n == 1,
                 help_text="Prénom et nom." if n == 1 else "Facultatif.")
+        for question in event.questions or []:
+            self.fields[f"q_{question['code']}"] = forms.CharField(
+                label=question.get("label", question["code"]), max_length=500,
+                required=bool(question.get("required")))
         self.fields.update(_contact_fields())
         self._contact(user)
         self.event = event
+
+    def answers(self) -> dict:
+        return {name[2:]: value for name, value in self.cleaned_data.items()
+                if name.startswith("q_") and value}
+
+    def question_fields(self):
+        return [self[name] for name in self.fields if name.startswith("q_")]
 
     def attendees(self) -> list[dict]:
         return [{"name": self.cleaned_data[f"attendee_{n}"].strip()}

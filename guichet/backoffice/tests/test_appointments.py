@@ -108,3 +108,20 @@ def test_it_checks_ownership(client, passport, agent, resident):
     client.force_login(resident)
     assert client.get(reverse("backoffice:appointment_calendar")).status_code == 403
     assert client.get(reverse("backoffice:agenda_feed", args=["faux"])).status_code == 404
+
+
+def test_my_appointments_and_a_cancellation_phoned_in(client, passport, other_agent):
+    from guichet.cases.services import case_assign
+
+    day = next_working_day()
+    mine = book(passport, at(day, 9))
+    theirs = book(passport, at(day, 10), email="autre@exemple.fr")
+    case_assign(case=mine.case, assignee=other_agent, acting_user=other_agent)
+    client.force_login(other_agent)
+    html = client.get(reverse("backoffice:appointment_calendar"),
+                      {"date": day.isoformat(), "agent": "moi"}).content.decode()
+    assert mine.case.reference in html and theirs.case.reference not in html
+    client.post(reverse("backoffice:appointment_action", args=[theirs.case.reference]),
+                {"action": "cancel_resident"})
+    theirs.refresh_from_db()
+    assert theirs.status == Appointment.Status.CANCELLED_RESIDENT

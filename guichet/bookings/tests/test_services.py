@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from guichet.appointments.tests.fixtures import at, next_working_day
 from guichet.bookings.models import Event, FacilityBooking, Payment, PaymentLog, Registration
-from guichet.bookings.payments import TestProvider
+from guichet.bookings.payments import TestProvider, sign
 from guichet.bookings.services import (
     BookingRefused,
     bookings_expire_holds,
@@ -62,10 +62,14 @@ def test_bad_callbacks_change_nothing_and_are_logged(hall):
     forged = TestProvider().callback_fields(payment, paid=True)
     forged["reference"] = "inconnue"
     assert payment_callback(provider_code="test", data=forged) is None
+    unknown = {"reference": "inconnue", "result": "paid", "amount": "8000",
+               "transaction": "T1"}
+    unknown["signature"] = sign("inconnue", "paid", "8000", "T1")
+    assert payment_callback(provider_code="test", data=unknown) is None
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PENDING
     outcomes = list(PaymentLog.objects.values_list("outcome", flat=True))
-    assert outcomes == ["refusé : signature invalide"] * 3
+    assert outcomes == ["refusé : signature invalide"] * 3 + ["refusé : référence inconnue"]
 
 
 def test_an_unpaid_hold_expires_and_a_late_payment_is_flagged_for_refund(hall):

@@ -73,3 +73,15 @@ def test_it_checks_ownership(client, hall, workshop, other_resident):
     assert other.get(reverse("portal:registration_manage",
                              args=["faux"])).status_code == 404
     assert Case.objects.count() == 1
+
+
+def test_event_questions_are_asked_and_kept(client, workshop):
+    workshop.questions = [{"code": "allergies", "label": "Allergies", "required": True}]
+    workshop.save()
+    url = reverse("portal:event", args=[workshop.slug])
+    html = client.post(url, {"attendee_1": "Léa", "name": "Anne", "email": "a@exemple.fr",
+                             "q_allergies": ""}).content.decode()
+    assert "Allergies" in html and "Ce champ est obligatoire" in html
+    client.post(url, {"attendee_1": "Léa", "name": "Anne", "email": "a@exemple.fr",
+                      "q_allergies": "Arachides"})
+    assert Registration.objects.get().answers == {"allergies": "Arachides"}

@@ -97,7 +97,8 @@ def event_detail(request, slug):
         try:
             case = event_register(event=event, attendees=form.attendees(), name=data["name"],
                                   email=data.get("email", ""), phone=data["phone"],
-                                  requester=request.user if signed_in else None)
+                                  requester=request.user if signed_in else None,
+                                  answers=form.answers())
         except BookingRefused as exc:
             form.add_error(None, str(exc))
         else:
