@@ -151,7 +151,9 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+# French only until the interface has an English translation: otherwise an English browser
+# would get English dates in the middle of French pages.
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
