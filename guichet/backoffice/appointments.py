@@ -167,27 +167,62 @@ def appointment_action(request, reference):
     return redirect(appointment.case.get_backoffice_url())
 
 
+EXPORT_COLUMNS = ["Date", "Heure", "Motif", "Usager", "Téléphone", "Courriel", "État",
+                  "Référence"]
+
+
+def _export_rows(agenda, first, last):
+    for item in appointments_between([agenda], first, last):
+        local = timezone.localtime(item.starts_at, PARIS)
+        yield [f"{local:%d/%m/%Y}", f"{local:%H:%M}", item.type.name, item.case.requester_name,
+               item.case.requester_phone, item.case.requester_email, item.get_status_display(),
+               item.case.reference]
+
+
+def _ods(rows) -> bytes:
+    """A spreadsheet in the OpenDocument format (LibreOffice, and Excel too)."""
+    import io
+
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Rendez-vous")
+    for row in rows:
+        line = TableRow()
+        for value in row:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(value)))
+            line.addElement(cell)
+        table.addElement(line)
+    document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
 @agent_required
-def export_csv(request):
+def export(request, fmt="csv"):
     agendas = list(agendas_for_agent(request.user))
     agenda = _agenda(request, agendas)
     if agenda is None:
         raise Http404
     first = parse_date(request.GET.get("du", "") or "") or timezone.localdate()
     last = parse_date(request.GET.get("au", "") or "") or first + dt.timedelta(days=6)
+    name = f"rendez-vous-{agenda.slug}-{first:%Y%m%d}"
+    rows = _export_rows(agenda, first, last)
+    if fmt == "ods":
+        response = HttpResponse(_ods([EXPORT_COLUMNS, *rows]), content_type=(
+            "application/vnd.oasis.opendocument.spreadsheet"))
+        response["Content-Disposition"] = f'attachment; filename="{name}.ods"'
+        return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="rendez-vous-{agenda.slug}-'
-                                       f'{first:%Y%m%d}.csv"')
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the accents
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Date", "Heure", "Motif", "Usager", "Téléphone", "Courriel", "État",
-                     "Référence"])
-    for item in appointments_between([agenda], first, last):
-        local = timezone.localtime(item.starts_at, PARIS)
-        writer.writerow([f"{local:%d/%m/%Y}", f"{local:%H:%M}", item.type.name,
-                         item.case.requester_name, item.case.requester_phone,
-                         item.case.requester_email, item.get_status_display(),
-                         item.case.reference])
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
     return response
 
 

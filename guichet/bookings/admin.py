@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from .models import Event, Facility, Payment, PaymentLog, Tariff
+from .models import Event, Facility, FacilityPhoto, Payment, PaymentLog, Tariff
+from .services import BookingRefused, facility_photo_add
 
 
 class TariffInline(admin.TabularInline):
@@ -8,11 +11,46 @@ class TariffInline(admin.TabularInline):
     extra = 0
 
 
+class PhotoForm(forms.ModelForm):
+    """A new photo goes through the same processing as residents' photos (no metadata)."""
+
+    class Meta:
+        model = FacilityPhoto
+        fields = ["image", "alt", "order"]
+
+    def clean_image(self):
+        from guichet.lib.images import process_photo
+
+        image = self.cleaned_data.get("image")
+        if image and not self.instance.pk:
+            try:
+                process_photo(image)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from exc
+        return image
+
+    def save(self, commit=True):
+        if self.instance.pk or "image" not in self.changed_data:
+            return super().save(commit)
+        facility = self.cleaned_data.get("facility") or self.instance.facility
+        try:
+            return facility_photo_add(facility=facility, upload=self.cleaned_data["image"],
+                                      alt=self.cleaned_data["alt"])
+        except BookingRefused as exc:  # checked in clean_image already
+            raise ValidationError(str(exc)) from exc
+
+
+class PhotoInline(admin.TabularInline):
+    model = FacilityPhoto
+    form = PhotoForm
+    extra = 0
+
+
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "capacity", "needs_approval", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [TariffInline]
+    inlines = [TariffInline, PhotoInline]
 
 
 @admin.register(Event)

@@ -46,6 +46,8 @@ class Facility(models.Model):
                                  help_text="Parmi resident, outside, association, internal.")
     booking_unit = models.CharField("réservation par", max_length=10, choices=Unit.choices,
                                     default=Unit.HALF_DAY)
+    open_days = models.JSONField("jours d'ouverture", default=list, blank=True,
+                                 help_text="0 = lundi … 6 = dimanche ; vide : tous les jours.")
     opens = models.TimeField("ouverture", default=dt.time(8))
     closes = models.TimeField("fermeture", default=dt.time(23))
     needs_approval = models.BooleanField("validation par un agent", default=True)
@@ -58,6 +60,28 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def facility_photo_path(instance, filename: str) -> str:
+    return f"facilities/{filename}"
+
+
+class FacilityPhoto(models.Model):
+    """A photo of the place, stripped of metadata and resized like reports' photos."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=facility_photo_path)
+    thumbnail = models.ImageField(upload_to=facility_photo_path, blank=True)
+    alt = models.CharField("description de la photo", max_length=200,
+                           help_text="Ce que montre la photo, pour qui ne la voit pas.")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "photo"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt
 
 
 class Tariff(models.Model):

@@ -26,7 +26,15 @@ from guichet.cases.services import (
 from guichet.lib.business_time import PARIS
 from guichet.notifications.services import notification_queue
 
-from .models import Event, Facility, FacilityBooking, Payment, PaymentLog, Registration
+from .models import (
+    Event,
+    Facility,
+    FacilityBooking,
+    FacilityPhoto,
+    Payment,
+    PaymentLog,
+    Registration,
+)
 from .payments import CallbackError, provider
 
 
@@ -91,6 +99,8 @@ def _check_request(facility: Facility, starts_at, ends_at, audience: str) -> Non
                              "à l'avance.", field="starts_at")
     local_start, local_end = (timezone.localtime(starts_at, PARIS),
                               timezone.localtime(ends_at, PARIS))
+    if facility.open_days and local_start.weekday() not in facility.open_days:
+        raise BookingRefused(f"{facility.name} n'ouvre pas ce jour-là.", field="starts_at")
     if (local_start.time() < facility.opens or local_end.time() > facility.closes
             or local_start.date() != local_end.date()):
         raise BookingRefused(f"L'équipement est ouvert de {facility.opens:%H:%M} à "
@@ -387,3 +397,21 @@ def event_check_in(*, registration: Registration, acting_user) -> Registration:
     registration.save(update_fields=["status"])
     return registration
 
+
+
+def facility_photo_add(*, facility: Facility, upload, alt: str) -> FacilityPhoto:
+    """Store a photo of the place without its metadata, resized, with a thumbnail."""
+    from django.core.files.base import ContentFile
+
+    from guichet.lib.files import random_name
+    from guichet.lib.images import process_photo
+
+    try:
+        processed = process_photo(upload)
+    except ValueError as exc:
+        raise BookingRefused(str(exc), field="image") from exc
+    photo = FacilityPhoto(facility=facility, alt=alt)
+    photo.image.save(random_name("jpg"), ContentFile(processed.display), save=False)
+    photo.thumbnail.save(random_name("jpg"), ContentFile(processed.thumbnail), save=False)
+    photo.save()
+    return photo

@@ -125,3 +125,17 @@ def test_my_appointments_and_a_cancellation_phoned_in(client, passport, other_ag
                 {"action": "cancel_resident"})
     theirs.refresh_from_db()
     assert theirs.status == Appointment.Status.CANCELLED_RESIDENT
+
+
+def test_ods_export(client, passport, other_agent):
+    import io
+    import zipfile
+
+    day = next_working_day()
+    book(passport, at(day, 9))
+    client.force_login(other_agent)
+    response = client.get(reverse("backoffice:appointment_export_ods"),
+                          {"agenda": "titres", "du": day.isoformat(), "au": day.isoformat()})
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    content = zipfile.ZipFile(io.BytesIO(response.content)).read("content.xml").decode()
+    assert "Marc Blanc" in content and "Passeport" in content

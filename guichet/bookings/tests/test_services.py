@@ -195,3 +195,16 @@ def test_concurrent_registrations_never_exceed_the_places(workshop):
     assert Registration.objects.filter(status="confirmed").count() == 3
     assert Registration.objects.filter(status="waitlisted").count() == attempts - 3
     assert Event.objects.get(pk=workshop.pk).places_taken <= workshop.places
+
+
+def test_closed_days_and_photos_without_metadata(hall):
+    from guichet.bookings.services import facility_photo_add
+    from guichet.reports.tests.fixtures import jpeg
+
+    day = next_working_day(5)
+    hall.open_days = [d for d in range(7) if d != day.weekday()]
+    hall.save()
+    with pytest.raises(BookingRefused, match="n'ouvre pas ce jour-là"):
+        request_hall(hall, day)
+    photo = facility_photo_add(facility=hall, upload=jpeg(), alt="La grande salle")
+    assert b"SERIAL-987" not in photo.image.read()

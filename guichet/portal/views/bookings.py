@@ -75,7 +75,9 @@ def facility_detail(request, slug):
             if payment is not None:
                 return redirect("portal:payment_start", reference=payment.reference)
             return redirect("portal:confirmation", token=case.token)
+    names = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
     return render(request, "portal/bookings/facility.html", {
+        "open_days": [names[d] for d in sorted(facility.open_days or [])],
         "facility": facility, "days": days, "monday": monday, "form": form,
         "previous": monday - dt.timedelta(days=7) if monday > timezone.localdate() else None,
         "next": monday + dt.timedelta(days=7),
