@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "guichet.reports",
     "guichet.appointments",
     "guichet.bookings",
+    "guichet.intake",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",
@@ -226,6 +227,17 @@ PAYFIP_URL = env("PAYFIP_URL", "https://www.payfip.gouv.fr/tpa/paiement.web")
 PAYFIP_CHECK_URL = env("PAYFIP_CHECK_URL", "")
 PAYFIP_CLIENT_NUMBER = env("PAYFIP_CLIENT_NUMBER", "")
 PAYFIP_MODE = env("PAYFIP_MODE", "T")
+
+# Inbound email: posted by the mail server to /entree/courriel/ with this bearer token, or
+# fetched from an IMAP mailbox by `manage.py fetch_mail`.
+INBOUND_TOKEN = env("INBOUND_TOKEN", "")
+INBOUND_MAX_BYTES = int(env("INBOUND_MAX_BYTES", str(25 * 1024 * 1024)))
+INBOUND_IMAP_HOST = env("INBOUND_IMAP_HOST", "")
+INBOUND_IMAP_PORT = int(env("INBOUND_IMAP_PORT", "993"))
+INBOUND_IMAP_SSL = env_bool("INBOUND_IMAP_SSL", True)
+INBOUND_IMAP_USER = env("INBOUND_IMAP_USER", "")
+INBOUND_IMAP_PASSWORD = env("INBOUND_IMAP_PASSWORD", "")
+INBOUND_IMAP_FOLDER = env("INBOUND_IMAP_FOLDER", "INBOX")
 
 # Address search: the BAN API (api-adresse), empty to turn it off.
 GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage/search")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from guichet.api import inbound
+
 admin.site.site_header = "Guichet — administration"
 admin.site.site_title = "Guichet"
 admin.site.index_title = "Paramétrage du territoire"
@@ -9,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("agents/", include("guichet.backoffice.urls")),
     path("open311/", include("guichet.api.urls")),
+    path("entree/courriel/", inbound.receive_email, name="inbound_email"),
     path("", include("guichet.portal.urls")),
 ]
 
