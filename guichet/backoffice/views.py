@@ -147,8 +147,11 @@ def _case_page(request, case: Case, *, status=200, **bound):
     # A closed case shows no action forms: a refusal must still be seen.
     refusals = [error for form in bound.values() for error in form.non_field_errors()]
     events = case.events.select_related("actor").prefetch_related("attachments")
+    from guichet.intake.routing import case_suggestions
+
     return render(request, "backoffice/case.html", {
         "case": case, "events": events, "report": report,
+        "suggestions": case_suggestions(case),
         "photos": list(report.photos.all()) if report else [],
         "handler": case_handler(case), "refusals": refusals,
         "can_take": any(a.pk == request.user.pk for a in agents)
@@ -410,3 +413,19 @@ def reports_geojson(request):
                                 "url": reverse("backoffice:case", args=[ref])}}
                 for ref, lat, lon, category, status, address in rows]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@agent_required
+@require_POST
+def case_accept_suggestion(request, reference):
+    """One click: the case goes to the suggested unit, the reason says why."""
+    case = _agent_case(request, reference)
+    unit = get_object_or_404(_transfer_units(case), pk=request.POST.get("unit"))
+    try:
+        services.case_transfer(case=case, unit=unit, acting_user=request.user,
+                               reason="Service suggéré d'après les demandes semblables.")
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(case.get_backoffice_url())
+    messages.success(request, f"La demande est transférée à {unit.name}.")
+    return redirect("backoffice:inbox")

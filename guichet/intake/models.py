@@ -88,3 +88,22 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RoutingModel(models.Model):
+    """A trained unit classifier (scikit-learn pipeline, pickled), with its measured accuracy.
+    Trained on this server from this territory's own history; nothing leaves the server."""
+
+    trained_at = models.DateTimeField(default=timezone.now)
+    samples = models.PositiveIntegerField()
+    units = models.PositiveIntegerField()
+    top1 = models.FloatField("exactitude (1er choix)")
+    top3 = models.FloatField("exactitude (3 premiers)")
+    seconds = models.FloatField("durée d'entraînement (s)")
+    blob = models.BinaryField()
+
+    class Meta:
+        ordering = ["-trained_at"]
+
+    def __str__(self) -> str:
+        return f"{self.trained_at:%d/%m/%Y %H:%M} — {self.top1:.0%}"
