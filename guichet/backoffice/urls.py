@@ -15,6 +15,7 @@ urlpatterns = [
     path("demandes/<str:reference>/note/", views.case_note, name="case_note"),
     path("demandes/<str:reference>/attribuer/", views.case_assign, name="case_assign"),
     path("demandes/<str:reference>/transferer/", views.case_transfer, name="case_transfer"),
+    path("demandes/<str:reference>/urgence/", views.case_urgent, name="case_urgent"),
     path("demandes/<str:reference>/suggestion/", views.case_accept_suggestion,
          name="case_accept_suggestion"),
     path("demandes/<str:reference>/statut/", views.case_status, name="case_status"),

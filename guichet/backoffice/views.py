@@ -429,3 +429,12 @@ def case_accept_suggestion(request, reference):
         return redirect(case.get_backoffice_url())
     messages.success(request, f"La demande est transférée à {unit.name}.")
     return redirect("backoffice:inbox")
+
+
+@agent_required
+@require_POST
+def case_urgent(request, reference):
+    case = _agent_case(request, reference)
+    services.case_set_urgent(case=case, urgent=request.POST.get("urgent") == "1",
+                             acting_user=request.user)
+    return redirect(case.get_backoffice_url())

@@ -96,6 +96,7 @@ class Case(models.Model):
     paused_at = models.DateTimeField("horloge suspendue depuis", null=True, blank=True)
     resolved_at = models.DateTimeField("résolue le", null=True, blank=True)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
+    urgent = models.BooleanField("urgente", default=False)
 
     class Meta:
         verbose_name = "demande"
@@ -231,3 +232,29 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SlaPolicy(models.Model):
+    """Response targets for a unit, a category (a kind's own code, e.g. a report category) and
+    a channel; any of the three may be left empty. The most specific matching policy wins."""
+
+    unit = models.ForeignKey("organisations.Unit", verbose_name="service", null=True,
+                             blank=True, on_delete=models.CASCADE, related_name="sla_policies")
+    category = models.CharField("catégorie", max_length=60, blank=True,
+                                help_text="Code de catégorie (signalements), vide : toutes.")
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices, blank=True)
+    first_response_hours = models.PositiveIntegerField("première réponse (heures ouvrées)")
+    resolution_hours = models.PositiveIntegerField("traitement (heures ouvrées)")
+
+    class Meta:
+        verbose_name = "objectif de délai"
+        verbose_name_plural = "objectifs de délai"
+
+    def __str__(self) -> str:
+        scope = " / ".join(filter(None, [str(self.unit or ""), self.category,
+                                         self.get_channel_display() if self.channel else ""]))
+        return f"{scope or 'Tous'} : {self.first_response_hours} h / {self.resolution_hours} h"
+
+    @property
+    def specificity(self) -> int:
+        return (self.unit_id is not None) * 4 + bool(self.category) * 2 + bool(self.channel)

@@ -78,6 +78,7 @@ def case_create(
     created_at: dt.datetime | None = None,
     first_response_hours: int | None = None,
     resolution_hours: int | None = None,
+    sla_category: str = "",
 ) -> Case:
     """Register a request from any channel: reference, first timeline event, SLA clock and
     registration receipt, all or nothing. A kind may set its own targets (a report category's
@@ -89,6 +90,11 @@ def case_create(
         requester_name = requester_name or requester.get_full_name() or requester.email
         requester_email = requester_email or requester.email
     calendar = organisation.calendar()
+    if first_response_hours is None or resolution_hours is None:
+        policy_first, policy_resolution = sla_targets(unit=unit, channel=channel,
+                                                      category=sla_category)
+        first_response_hours = first_response_hours or policy_first
+        resolution_hours = resolution_hours or policy_resolution
     case = Case.objects.create(
         reference=next_reference(organisation=organisation, year=timezone.localdate(now).year),
         kind=kind, channel=channel, organisation=organisation, unit=unit, subject=subject,
@@ -109,6 +115,36 @@ def case_create(
     if requester_email:
         notification_queue(template="registration_receipt", recipient=requester_email,
                            context=_receipt_context(case), case=case, mandatory=True)
+    return case
+
+
+def sla_targets(*, unit, channel: str, category: str = "") -> tuple[int, int]:
+    """(first response, resolution) in business hours: the most specific policy matching the
+    unit, category and channel; else the channel's default (social networks: settings); else
+    the unit's own targets."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .models import SlaPolicy
+
+    policies = SlaPolicy.objects.filter(
+        Q(unit=unit) | Q(unit__isnull=True), Q(channel=channel) | Q(channel=""),
+        Q(category=category) | Q(category=""))
+    best = max(policies, key=lambda p: p.specificity, default=None)
+    if best is not None:
+        return best.first_response_hours, best.resolution_hours
+    if channel == "social":
+        return settings.SOCIAL_FIRST_RESPONSE_HOURS, settings.SOCIAL_RESOLUTION_HOURS
+    return unit.first_response_hours, unit.resolution_hours
+
+
+@transaction.atomic
+def case_set_urgent(*, case: Case, urgent: bool, acting_user) -> Case:
+    _check_agent(case, acting_user)
+    Case.objects.filter(pk=case.pk).update(urgent=urgent)
+    case.urgent = urgent
+    journal_record(actor=acting_user, action=Entry.Action.CASE_UPDATED, case=case,
+                   urgent=urgent)
     return case
 
 
@@ -363,3 +399,37 @@ def case_record_notification(*, case: Case, notification) -> None:
         kind = Event.Kind.NOTIFICATION_FAILED
     _add_event(case, kind, body=notification.subject, notification=notification.pk,
                template=notification.template, recipient=notification.recipient)
+
+
+def cases_send_digest(*, now: dt.datetime | None = None) -> int:
+    """Each unit manager gets, once a day, the overdue and soon-due open cases of their units
+    (nothing is sent when there is nothing to say)."""
+    from django.conf import settings
+
+    from guichet.accounts.models import Membership
+
+    from .models import OPEN_STATUSES
+
+    now = now or timezone.now()
+    soon = now + dt.timedelta(hours=settings.DUE_SOON_HOURS)
+    sent = 0
+    managers: dict[int, list] = {}
+    for membership in Membership.objects.filter(role=Membership.Role.MANAGER,
+                                                user__is_active=True).select_related("user"):
+        managers.setdefault(membership.user_id, [membership.user, []])[1].append(
+            membership.unit_id)
+    for user, unit_ids in managers.values():
+        running = Case.objects.filter(unit_id__in=unit_ids, status__in=OPEN_STATUSES,
+                                      paused_at__isnull=True).select_related("unit", "assignee")
+        overdue = list(running.filter(resolution_due_at__lt=now).order_by("resolution_due_at"
+                                                                         )[:200])
+        due_soon = list(running.filter(resolution_due_at__gte=now, resolution_due_at__lt=soon)
+                        .order_by("resolution_due_at")[:200])
+        if not overdue and not due_soon:
+            continue
+        notification_queue(template="sla_digest", recipient=user.email, user=None,
+                           mandatory=True, context={"manager": user, "overdue": overdue,
+                                                    "due_soon": due_soon,
+                                                    "hours": settings.DUE_SOON_HOURS})
+        sent += 1
+    return sent

@@ -181,7 +181,8 @@ def report_submit(
         kind="report", channel=channel, organisation=organisation, unit=unit,
         subject=_subject(category, address.strip()), message=description, requester=requester,
         requester_name=name, requester_email=email, requester_phone=phone,
-        acting_user=acting_user, first_response_hours=category.first_response_hours,
+        acting_user=acting_user, sla_category=category.service_code,
+        first_response_hours=category.first_response_hours,
         resolution_hours=category.resolution_hours, created_at=created_at,
     )
     report = Report.objects.create(case=case, category=category, commune=commune,

@@ -61,3 +61,13 @@ def test_script_in_a_message_is_inert(client, agent, unit):
     html = client.get(url(case)).content.decode()
     assert "<script>alert('x')</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_marking_a_case_urgent(client, agent, case):
+    from django.urls import reverse
+
+    client.force_login(agent)
+    client.post(reverse("backoffice:case_urgent", args=[case.reference]), {"urgent": "1"})
+    case.refresh_from_db()
+    assert case.urgent
+    assert "Urgente" in client.get("/agents/").content.decode()
