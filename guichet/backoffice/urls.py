@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import appointments, bookings, report_settings, views
+from . import appointments, bookings, intake, report_settings, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("attribuer/", views.bulk_assign, name="bulk_assign"),
+    path("accueil/", intake.intake, name="intake"),
+    path("demandes/<str:reference>/accuse.pdf", intake.case_receipt, name="case_receipt"),
+    path("demandes/<str:reference>/courrier/", intake.case_letter, name="case_letter"),
     path("feuille-de-route/", views.route_sheet, name="route_sheet"),
     path("carte/", views.reports_map, name="reports_map"),
     path("carte.geojson", views.reports_geojson, name="reports_geojson"),

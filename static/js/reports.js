@@ -75,10 +75,4 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     if (bounds.length) { sheet.fitBounds(bounds, { maxZoom: 17, padding: [20, 20] }); }
   }
-
-  var print = document.querySelector("[data-print]");
-  if (print) {
-    print.hidden = false;
-    print.addEventListener("click", function () { window.print(); });
-  }
 });

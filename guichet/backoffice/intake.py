@@ -1,0 +1,117 @@
+"""Reception: record a phone call, a counter visit or a letter as a case for the right unit,
+for a resident found by a name heard on the phone, with a printable receipt or letter."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from guichet.accounts.models import User
+from guichet.cases.models import Channel
+from guichet.cases.selectors import agent_unit_ids
+from guichet.cases.services import CaseError
+from guichet.intake.people import people_search
+from guichet.intake.services import intake_record
+from guichet.lib.forms import Form
+from guichet.organisations.models import Unit
+from guichet.portal.forms import AttachmentsMixin, attachments_field
+from guichet.portal.receipt import receipt_pdf_bytes
+
+from .views import _agent_case, agent_required
+
+
+def _units(user):
+    mine = Unit.objects.filter(pk__in=agent_unit_ids(user)).select_related("organisation")
+    orgs = {org.pk for unit in mine for org in unit.organisation.territory()}
+    return Unit.objects.filter(organisation_id__in=orgs, is_active=True).select_related(
+        "organisation").order_by("organisation__name", "name")
+
+
+class IntakeForm(AttachmentsMixin, Form):
+    channel = forms.ChoiceField(label="Reçue par", widget=forms.RadioSelect, choices=[
+        (Channel.PHONE, "Téléphone"), (Channel.COUNTER, "Accueil physique"),
+        (Channel.MAIL, "Courrier")])
+    unit = forms.TypedChoiceField(label="Service chargé de la demande", coerce=int)
+    subject = forms.CharField(label="Objet", max_length=200)
+    message = forms.CharField(label="Ce que demande l'usager", max_length=10000,
+                              widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = attachments_field("Scan du courrier ou pièces")
+    name = forms.CharField(label="Prénom et nom de l'usager", max_length=200)
+    email = forms.EmailField(label="Adresse électronique", required=False,
+                             help_text="Pour lui envoyer l'accusé d'enregistrement.")
+    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    address = forms.CharField(label="Adresse postale", max_length=250, required=False,
+                              help_text="Pour un courrier.")
+    create_account = forms.BooleanField(
+        label="Créer un compte à cette adresse électronique (l'usager choisira son mot de "
+              "passe par le lien « mot de passe oublié »)", required=False)
+    answered_now = forms.CharField(
+        label="Réponse donnée immédiatement", required=False, max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Si vous avez répondu sur-le-champ : la demande est enregistrée comme "
+                  "résolue.")
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "—")] + [
+            (u.pk, f"{u.name} ({u.organisation.name})") for u in units]
+
+
+@agent_required
+def intake(request):
+    units = list(_units(request.user))
+    query = request.GET.get("q", "").strip()
+    found = people_search(query) if query else []
+    initial = {"channel": Channel.PHONE}
+    resident = None
+    if request.GET.get("compte", "").isdigit():
+        resident = User.objects.filter(pk=request.GET["compte"], is_active=True).select_related(
+            "profile").first()
+        if resident is not None:
+            profile = getattr(resident, "profile", None)
+            initial.update(name=resident.get_full_name(), email=resident.email,
+                           phone=profile.phone if profile else "",
+                           address=profile.postal_address if profile else "")
+    for key in ("name", "email", "phone"):
+        if request.GET.get(key):
+            initial[key] = request.GET[key]
+    form = IntakeForm(request.POST or None, request.FILES or None, units=units,
+                      initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("compte", "").isdigit():
+            resident = User.objects.filter(pk=request.POST["compte"], is_active=True).first()
+        unit = next(u for u in units if u.pk == data["unit"])
+        try:
+            case = intake_record(
+                agent=request.user, unit=unit, channel=data["channel"],
+                subject=data["subject"], message=data["message"], name=data["name"],
+                email=data["email"], phone=data["phone"], address=data["address"],
+                resident=resident, create_account=data["create_account"],
+                files=data["attachments"], answered_now=data["answered_now"])
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Demande {case.reference} enregistrée pour "
+                                      f"{unit.name}.")
+            return redirect(case.get_backoffice_url())
+    return render(request, "backoffice/intake.html", {
+        "form": form, "query": query, "found": found, "resident": resident})
+
+
+@agent_required
+def case_receipt(request, reference):
+    """The registration receipt to print and hand over at the counter."""
+    case = _agent_case(request, reference)
+    response = HttpResponse(receipt_pdf_bytes(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="accuse-{case.reference}.pdf"'
+    return response
+
+
+@agent_required
+def case_letter(request, reference):
+    """The receipt as a letter, for a request that came by mail."""
+    case = _agent_case(request, reference)
+    return render(request, "backoffice/receipt_letter.html", {"case": case})
