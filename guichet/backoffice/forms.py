@@ -45,6 +45,7 @@ class AgentReplyForm(AttachmentsMixin, Form):
     attachments = attachments_field()
     wait_for_resident = forms.BooleanField(
         label="J'attends une réponse de l'usager (le délai est suspendu)", required=False)
+    template = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class NoteForm(AttachmentsMixin, Form):

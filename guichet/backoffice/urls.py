@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appointments, bookings, intake, report_settings, views
+from . import answer_templates, appointments, bookings, intake, report_settings, views
 
 app_name = "backoffice"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("attribuer/", views.bulk_assign, name="bulk_assign"),
     path("accueil/", intake.intake, name="intake"),
+    path("modeles/", answer_templates.templates, name="templates"),
+    path("modeles/nouveau/", answer_templates.template_edit, name="template_add"),
+    path("modeles/<int:pk>/", answer_templates.template_edit, name="template_edit"),
     path("demandes/<str:reference>/accuse.pdf", intake.case_receipt, name="case_receipt"),
     path("demandes/<str:reference>/courrier/", intake.case_letter, name="case_letter"),
     path("feuille-de-route/", views.route_sheet, name="route_sheet"),

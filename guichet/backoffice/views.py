@@ -127,9 +127,15 @@ def _transfer_units(case: Case):
 
 
 def _case_page(request, case: Case, *, status=200, **bound):
+    from guichet.intake.services import template_render, templates_for
+
     agents = list(unit_agents(case.unit).order_by("last_name", "first_name"))
+    templates = list(templates_for(case))
+    chosen = next((t for t in templates if str(t.pk) == request.GET.get("modele")), None)
+    reply_initial = {"body": template_render(template=chosen, case=case, agent=request.user),
+                     "template": chosen.pk} if chosen else {}
     page_forms = {
-        "reply_form": forms.AgentReplyForm(),
+        "reply_form": forms.AgentReplyForm(initial=reply_initial),
         "note_form": forms.NoteForm(),
         "assign_form": forms.AssignForm(agents=agents,
                                         initial={"assignee": case.assignee_id or ""}),
@@ -150,7 +156,8 @@ def _case_page(request, case: Case, *, status=200, **bound):
     from guichet.intake.routing import case_suggestions
 
     return render(request, "backoffice/case.html", {
-        "case": case, "events": events, "report": report,
+        "case": case, "events": events, "report": report, "templates": templates,
+        "chosen_template": chosen,
         "suggestions": case_suggestions(case),
         "photos": list(report.photos.all()) if report else [],
         "handler": case_handler(case), "refusals": refusals,
@@ -199,6 +206,10 @@ def _case_action(form_class, form_key, success_message):
 def case_reply(request, case, data):
     services.case_reply(case=case, agent=request.user, body=data["body"],
                         files=data["attachments"], wait_for_resident=data["wait_for_resident"])
+    if data.get("template"):
+        from guichet.intake.services import template_used
+
+        template_used(template_id=data["template"])
 
 
 @_case_action(lambda r, c: forms.NoteForm(r.POST, r.FILES), "note_form",

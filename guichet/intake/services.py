@@ -46,3 +46,41 @@ def intake_record(*, agent, unit, channel: str, subject: str, message: str, name
         case_change_status(case=case, status=Status.RESOLVED, acting_user=agent,
                            reason="Répondu immédiatement.")
     return case
+
+
+class _Keep(dict):
+    """Unknown {variables} stay as typed instead of failing."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def template_render(*, template, case, agent) -> str:
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    due = case.announced_date()
+    values = _Keep(nom=case.requester_name, reference=case.reference, service=case.unit.name,
+                   echeance=date_format(timezone.localtime(due), "j F Y") if due else "",
+                   agent=agent.get_full_name() or agent.email)
+    try:
+        return template.body.format_map(values)
+    except (ValueError, IndexError):  # a stray brace in the text: leave it as written
+        return template.body
+
+
+def templates_for(case):
+    from django.db.models import Q
+
+    from .models import AnswerTemplate
+
+    return AnswerTemplate.objects.filter(Q(unit=case.unit) | Q(unit__isnull=True)).order_by(
+        "-usage_count", "title")
+
+
+def template_used(*, template_id) -> None:
+    from django.db.models import F
+
+    from .models import AnswerTemplate
+
+    AnswerTemplate.objects.filter(pk=template_id).update(usage_count=F("usage_count") + 1)
