@@ -103,8 +103,11 @@ def inbox(request):
     paginator = Paginator(listed, per_page)
     paginator.count = counts[tab]  # already counted with the tabs, on the same filters
     page = paginator.get_page(request.GET.get("page"))
+    from guichet.intake.models import SavedFilter
+
     return render(request, "backoffice/inbox.html", {
         "form": form, "page": page, "tab": tab,
+        "saved_filters": SavedFilter.objects.filter(user=user),
         "tabs": [(t, counts[t.code], _querystring(request.GET, onglet=t.code, page=""))
                  for t in TABS],
         "querystring": _querystring(request.GET, page=""),
@@ -449,3 +452,45 @@ def case_urgent(request, reference):
     services.case_set_urgent(case=case, urgent=request.POST.get("urgent") == "1",
                              acting_user=request.user)
     return redirect(case.get_backoffice_url())
+
+
+@agent_required
+def search(request):
+    from guichet.cases.search import clean_query, search_cases
+
+    query = clean_query(request.GET.get("q", ""))
+    results = search_cases(cases_for_agent(request.user), query).select_related(
+        "unit", "organisation", "assignee") if query else Case.objects.none()
+    page = Paginator(results, 25).get_page(request.GET.get("page"))
+    from urllib.parse import urlencode
+
+    return render(request, "backoffice/search.html", {
+        "query": query, "page": page, "querystring": urlencode({"q": query})})
+
+
+@agent_required
+@require_POST
+def saved_filter_add(request):
+    from urllib.parse import urlencode
+
+    from guichet.intake.models import SavedFilter
+
+    name = request.POST.get("name", "").strip()[:100]
+    params = {k: v for k, v in request.POST.items() if k not in ("name", "csrfmiddlewaretoken")
+              and v}
+    if not name:
+        messages.error(request, "Donnez un nom au filtre.")
+    else:
+        SavedFilter.objects.update_or_create(user=request.user, name=name,
+                                             defaults={"query": urlencode(params)[:500]})
+        messages.success(request, f"Filtre « {name} » enregistré.")
+    return redirect(f"{reverse('backoffice:inbox')}?{urlencode(params)}")
+
+
+@agent_required
+@require_POST
+def saved_filter_delete(request, pk):
+    from guichet.intake.models import SavedFilter
+
+    SavedFilter.objects.filter(user=request.user, pk=pk).delete()
+    return redirect("backoffice:inbox")

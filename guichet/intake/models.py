@@ -107,3 +107,20 @@ class RoutingModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trained_at:%d/%m/%Y %H:%M} — {self.top1:.0%}"
+
+
+class SavedFilter(models.Model):
+    """An agent's named inbox filter, e.g. « mes demandes en retard en voirie »."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="saved_filters")
+    name = models.CharField("nom", max_length=100)
+    query = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"],
+                                               name="saved_filter_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
