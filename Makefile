@@ -45,6 +45,7 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
 	$(PY) bench/appointments.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) var node_modules
