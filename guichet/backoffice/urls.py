@@ -25,6 +25,8 @@ urlpatterns = [
     path("demandes/<str:reference>/attribuer/", views.case_assign, name="case_assign"),
     path("demandes/<str:reference>/transferer/", views.case_transfer, name="case_transfer"),
     path("demandes/<str:reference>/urgence/", views.case_urgent, name="case_urgent"),
+    path("demandes/<str:reference>/fusion/", views.case_merge, name="case_merge"),
+    path("demandes/<str:reference>/scinder/", views.case_split, name="case_split"),
     path("demandes/<str:reference>/suggestion/", views.case_accept_suggestion,
          name="case_accept_suggestion"),
     path("demandes/<str:reference>/statut/", views.case_status, name="case_status"),

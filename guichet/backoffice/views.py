@@ -358,26 +358,45 @@ MAX_SELECTION = 200
 @agent_required
 @require_POST
 def bulk_assign(request):
-    """Give the selected cases to an agent (or back to their queue); each goes through
-    `case_assign`, which refuses what the agent may not do."""
+    """Act on the selected cases at once: assign, transfer, change status or close with a
+    message. Each goes through its service, which checks it and writes the journal; what is
+    refused is listed."""
     references = request.POST.getlist("ref")[:MAX_SELECTION]
-    assignee_id = request.POST.get("assignee", "")
-    assignee = (get_user_model().objects.filter(pk=assignee_id).first()
-                if assignee_id.isdigit() else None)
+    action = request.POST.get("action", "assign")
     if not references:
         messages.error(request, "Sélectionnez au moins une demande.")
         return redirect("backoffice:inbox")
+    assignee_id = request.POST.get("assignee", "")
+    assignee = (get_user_model().objects.filter(pk=assignee_id).first()
+                if assignee_id.isdigit() else None)
+    unit = Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
     done, refused = 0, []
-    for case in cases_for_agent(request.user).filter(reference__in=references):
+    for case in cases_for_agent(request.user).filter(reference__in=references).select_related(
+            "organisation", "unit"):
         try:
-            services.case_assign(case=case, assignee=assignee, acting_user=request.user)
+            if action == "assign":
+                services.case_assign(case=case, assignee=assignee, acting_user=request.user)
+            elif action == "transfer":
+                if unit is None:
+                    raise CaseError("Choisissez le service.")
+                services.case_transfer(case=case, unit=unit, acting_user=request.user,
+                                       reason=request.POST.get("reason", "").strip()
+                                       or "Transfert groupé.")
+            elif action == "status":
+                services.case_change_status(case=case, status=request.POST.get("status", ""),
+                                            acting_user=request.user)
+            elif action == "close":
+                services.case_close(case=case, acting_user=request.user,
+                                    message=request.POST.get("message", ""))
+            else:
+                raise CaseError("Action inconnue.")
             done += 1
-        except CaseError as error:
+        except (CaseError, ValueError) as error:
             refused.append(f"{case.reference} : {error}")
     if done:
-        messages.success(request, f"{done} demande{'s' if done > 1 else ''} attribuée"
+        messages.success(request, f"{done} demande{'s' if done > 1 else ''} traitée"
                                   f"{'s' if done > 1 else ''}.")
-    for refusal in refused:
+    for refusal in refused[:20]:
         messages.error(request, refusal)
     return redirect("backoffice:inbox")
 
@@ -494,3 +513,41 @@ def saved_filter_delete(request, pk):
 
     SavedFilter.objects.filter(user=request.user, pk=pk).delete()
     return redirect("backoffice:inbox")
+
+
+@agent_required
+@require_POST
+def case_merge(request, reference):
+    case = _agent_case(request, reference)
+    into = cases_for_agent(request.user).filter(
+        reference=request.POST.get("into", "").strip().upper()).first()
+    try:
+        if into is None:
+            raise CaseError("Aucune demande de vos services ne porte cette référence.")
+        services.case_merge(case=case, into=into, acting_user=request.user)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(case.get_backoffice_url())
+    messages.success(request, f"Demande fusionnée dans {into.reference} ; l'usager est "
+                              "prévenu.")
+    return redirect(into.get_backoffice_url())
+
+
+@agent_required
+@require_POST
+def case_split(request, reference):
+    case = _agent_case(request, reference)
+    event = case.events.filter(pk=request.POST.get("event")).first()
+    unit = Unit.objects.filter(pk=request.POST.get("unit")).select_related(
+        "organisation").first()
+    try:
+        if event is None or unit is None:
+            raise CaseError("Choisissez le message et le service.")
+        new = services.case_split(case=case, event=event, unit=unit,
+                                  subject=request.POST.get("subject", "").strip()[:200],
+                                  acting_user=request.user)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(case.get_backoffice_url())
+    messages.success(request, f"Nouvelle demande {new.reference} créée.")
+    return redirect(case.get_backoffice_url())

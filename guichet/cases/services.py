@@ -433,3 +433,77 @@ def cases_send_digest(*, now: dt.datetime | None = None) -> int:
                                                     "hours": settings.DUE_SOON_HOURS})
         sent += 1
     return sent
+
+
+@transaction.atomic
+def case_merge(*, case: Case, into: Case, acting_user) -> Case:
+    """A duplicate joins the original: its timeline is copied into the original's, in date
+    order, its files come along, it is closed pointing to the original, and the resident is
+    told once."""
+    if case.pk == into.pk:
+        raise CaseError("Choisissez une autre demande.")
+    _check_agent(case, acting_user)
+    _check_agent(into, acting_user)
+    if not into.is_open:
+        raise CaseError("La demande d'origine est close : rouvrez-la ou choisissez-en une "
+                        "autre.")
+    if not case.is_open:
+        raise CaseError("Cette demande est déjà close.")
+    copies = []
+    for event in case.events.order_by("created_at", "pk").prefetch_related("attachments"):
+        if event.kind in (Event.Kind.RECEIPT_SENT, Event.Kind.NOTIFICATION_SENT,
+                          Event.Kind.NOTIFICATION_FAILED):
+            continue
+        copy = Event.objects.create(case=into, kind=event.kind, actor=event.actor,
+                                    body=event.body, created_at=event.created_at,
+                                    data={**event.data, "merged_from": case.reference})
+        for attachment in event.attachments.all():
+            Attachment.objects.create(case=into, event=copy, file=attachment.file.name,
+                                      original_name=attachment.original_name,
+                                      content_type=attachment.content_type,
+                                      size=attachment.size, uploaded_by=attachment.uploaded_by)
+        copies.append(copy)
+    now = timezone.now()
+    _add_event(into, Event.Kind.INTERNAL_NOTE, actor=acting_user, at=now,
+               body=f"Demande {case.reference} fusionnée dans celle-ci ({len(copies)} "
+                    "éléments repris).")
+    _add_event(case, Event.Kind.INTERNAL_NOTE, actor=acting_user, at=now,
+               body=f"Fusionnée dans {into.reference}.")
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    _set_status(case, Status.CLOSED, actor=acting_user, now=now,
+                reason=f"Fusionnée dans {into.reference}.")
+    message = (f"Vos demandes {case.reference} et {into.reference} portent sur le même sujet : "
+               f"elles sont réunies sous la référence {into.reference}, où se trouve désormais "
+               "tout l'historique.")
+    event = _add_event(into, Event.Kind.AGENT_MESSAGE, actor=acting_user, body=message, at=now)
+    recipients = {into.requester_email.lower(), case.requester_email.lower()} - {""}
+    for email in recipients:
+        notification_queue(template="agent_message", recipient=email, case=into,
+                           user=into.requester if email == into.requester_email.lower()
+                           else case.requester,
+                           context={**_receipt_context(into), "event": event,
+                                    "agent": acting_user})
+    journal_record(actor=acting_user, action=Entry.Action.CASE_UPDATED, case=into,
+                   merged=case.reference)
+    return into
+
+
+@transaction.atomic
+def case_split(*, case: Case, event: Event, unit, subject: str, acting_user) -> Case:
+    """A message that asks something else becomes a case of its own (for the right unit),
+    with the same requester; both timelines say so."""
+    _check_agent(case, acting_user)
+    if event.case_id != case.pk or event.kind not in (Event.Kind.SUBMITTED,
+                                                      Event.Kind.RESIDENT_MESSAGE):
+        raise CaseError("Seul un message de l'usager peut devenir une nouvelle demande.")
+    allowed = {org.pk for org in case.organisation.territory()}
+    if unit.organisation_id not in allowed:
+        raise CaseError("Ce service n'appartient pas au territoire de la demande.")
+    new = case_create(kind=case.kind, channel=case.channel, organisation=unit.organisation,
+                      unit=unit, subject=subject or case.subject, message=event.body,
+                      requester=case.requester, requester_name=case.requester_name,
+                      requester_email=case.requester_email,
+                      requester_phone=case.requester_phone, acting_user=acting_user)
+    _add_event(case, Event.Kind.INTERNAL_NOTE, actor=acting_user,
+               body=f"Une partie de la demande est devenue {new.reference}.")
+    return new

@@ -15,7 +15,7 @@ def test_assigning_a_selection(client, unit, agent, manager):
     client.force_login(manager)
     response = client.post(reverse("backoffice:bulk_assign"), {
         "ref": [c.reference for c in cases[:2]], "assignee": str(agent.pk)}, follow=True)
-    assert "2 demandes attribuées." in response.content.decode()
+    assert "2 demandes traitées." in response.content.decode()
     assert [c.__class__.objects.get(pk=c.pk).assignee for c in cases] == [agent, agent, None]
     assert Entry.objects.filter(action=Entry.Action.CASE_ASSIGNED, actor=manager).count() == 2
 
@@ -47,3 +47,24 @@ def test_it_checks_ownership(client, unit, other_unit, agent):
     assert elsewhere.assignee is None
     client.force_login(intruder)
     assert client.post(reverse("backoffice:bulk_assign"), {"ref": []}).status_code == 302
+
+
+def test_bulk_transfer_status_and_close(client, unit, other_unit, agent, manager):
+    from guichet.cases.models import Case, Status
+
+    cases = [submit(unit, n) for n in range(3)]
+    client.force_login(agent)
+    url = reverse("backoffice:bulk_assign")
+    client.post(url, {"ref": [cases[0].reference], "action": "status",
+                      "status": "in_progress"})
+    client.post(url, {"ref": [cases[1].reference], "action": "close",
+                      "message": "Traité lors de la tournée."})
+    response = client.post(url, {"ref": [cases[2].reference], "action": "close",
+                                 "message": ""}, follow=True)
+    assert "Écrivez le message de clôture" in response.content.decode()
+    client.post(url, {"ref": [cases[2].reference], "action": "transfer",
+                      "unit": other_unit.pk, "reason": "Pas chez nous"})
+    statuses = {c.reference: (c.status, c.unit_id) for c in Case.objects.all()}
+    assert statuses[cases[0].reference][0] == Status.IN_PROGRESS
+    assert statuses[cases[1].reference][0] == Status.CLOSED
+    assert statuses[cases[2].reference][1] == other_unit.pk
