@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import answer_templates, appointments, bookings, intake, report_settings, views
+from . import (
+    answer_templates,
+    appointments,
+    bookings,
+    intake,
+    report_settings,
+    social,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -8,6 +16,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("attribuer/", views.bulk_assign, name="bulk_assign"),
     path("accueil/", intake.intake, name="intake"),
+    path("reseaux-sociaux/", social.social, name="social"),
     path("recherche/", views.search, name="search"),
     path("filtres/", views.saved_filter_add, name="saved_filter_add"),
     path("filtres/<int:pk>/supprimer/", views.saved_filter_delete, name="saved_filter_delete"),

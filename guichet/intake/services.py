@@ -84,3 +84,24 @@ def template_used(*, template_id) -> None:
     from .models import AnswerTemplate
 
     AnswerTemplate.objects.filter(pk=template_id).update(usage_count=F("usage_count") + 1)
+
+
+@transaction.atomic
+def social_record(*, agent, unit, network: str, handle: str, url: str, text: str,
+                  posted_at, is_private: bool = False) -> Case:
+    """A public comment or private message brought into a Case (channel « réseau social »),
+    with the targets of that channel; the answer is written in the back-office and published
+    by the communication officer on the network."""
+    from .models import SocialPost
+
+    case = case_create(kind="contact", channel=Channel.SOCIAL, organisation=unit.organisation,
+                       unit=unit, subject=f"{'Message privé' if is_private else 'Commentaire'}"
+                                          f" de {handle}"[:200],
+                       message=text, requester_name=handle, acting_user=agent,
+                       created_at=None)
+    from guichet.contact.models import ContactRequest
+
+    ContactRequest.objects.create(case=case)
+    SocialPost.objects.create(case=case, network=network, handle=handle, url=url,
+                              is_private=is_private, posted_at=posted_at)
+    return case

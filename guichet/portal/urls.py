@@ -72,6 +72,7 @@ urlpatterns = [
          name="payment_receipt"),
     path("paiement/notification/<str:provider_code>/", bookings.payment_callback_view,
          name="payment_callback"),
+    path("charte-reseaux-sociaux/", pages.social_charter, name="social_charter"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),
 ]
