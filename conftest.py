@@ -33,6 +33,9 @@ def _test_settings(settings, tmp_path):
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.AXES_ENABLED = True
     settings.GEOCODER_URL = ""  # tests never reach the national address service
+    # The second factor has its own tests (test_two_factor.py); elsewhere agents sign in
+    # with force_login and would otherwise be sent to the TOTP set-up page.
+    settings.AGENT_2FA_REQUIRED = False
 
 
 def make_org(name: str, *, kind: str = "commune", prefix: str, insee: str = "57463",

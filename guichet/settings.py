@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "guichet.accounts.middleware.SecurityMiddleware",
 ]
 
 ROOT_URLCONF = "guichet.urls"
@@ -259,6 +260,9 @@ TASKS = {
 }
 
 # Magic links and email-verification links stay valid this long.
+# Agents: a second factor (TOTP) is required, and a session ends after this inactivity.
+AGENT_2FA_REQUIRED = env_bool("AGENT_2FA_REQUIRED", True)
+AGENT_IDLE_MINUTES = int(env("AGENT_IDLE_MINUTES", "30"))
 MAGIC_LINK_MAX_AGE = int(env("MAGIC_LINK_MAX_AGE", str(15 * 60)))
 EMAIL_VERIFICATION_MAX_AGE = int(env("EMAIL_VERIFICATION_MAX_AGE", str(3 * 24 * 3600)))
 

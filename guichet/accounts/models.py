@@ -121,3 +121,46 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.unit} ({self.get_role_display()})"
+
+
+class TotpDevice(models.Model):
+    """The second factor: a TOTP secret (RFC 6238) in the user's authenticator app."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)  # a code is accepted once
+
+    class Meta:
+        verbose_name = "double authentification"
+
+    def __str__(self) -> str:
+        return f"TOTP de {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """Single-use codes for when the phone is lost; only their hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Code de secours de {self.user}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser, so that an administrator can see and end an agent's sessions."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    user_agent = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "session"
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.last_seen_at:%d/%m %H:%M}"

@@ -161,3 +161,29 @@ def api_key_revoke_view(request, pk):
     api_key_revoke(key=key, acting_user=request.user)
     messages.success(request, f"La clé « {key.name} » est révoquée.")
     return redirect("backoffice:api_keys")
+
+
+@admin_required
+def sessions(request):
+    """Agents' signed-in browsers: seen, and ended by an administrator when needed."""
+    from guichet.accounts.models import UserSession
+
+    listed = (UserSession.objects.filter(user__memberships__isnull=False)
+              .select_related("user").distinct().order_by("user__last_name", "-last_seen_at"))
+    return render(request, "backoffice/settings/sessions.html", {"sessions": listed})
+
+
+@admin_required
+@require_POST
+def session_revoke_view(request, pk):
+    from guichet.accounts.models import UserSession
+    from guichet.accounts.two_factor import session_revoke
+    from guichet.journal.models import Entry
+    from guichet.journal.services import journal_record
+
+    session = get_object_or_404(UserSession.objects.select_related("user"), pk=pk)
+    session_revoke(session=session)
+    journal_record(actor=request.user, action=Entry.Action.SETTINGS_CHANGED,
+                   person=session.user, session_revoked=True)
+    messages.success(request, f"La session de {session.user} est fermée.")
+    return redirect("backoffice:sessions")

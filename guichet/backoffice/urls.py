@@ -74,6 +74,9 @@ urlpatterns = [
     path("parametres/categories/<int:pk>/", report_settings.category_edit,
          name="category_edit"),
     path("parametres/cles-api/", report_settings.api_keys, name="api_keys"),
+    path("parametres/sessions/", report_settings.sessions, name="sessions"),
+    path("parametres/sessions/<int:pk>/fermer/", report_settings.session_revoke_view,
+         name="session_revoke"),
     path("parametres/cles-api/<int:pk>/revoquer/", report_settings.api_key_revoke_view,
          name="api_key_revoke"),
 ]

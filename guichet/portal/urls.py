@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, appointments, bookings, cases, contact, pages, reports
+from .views import account, appointments, bookings, cases, contact, pages, reports, two_factor
 
 app_name = "portal"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("mot-de-passe/nouveau/<uidb64>/<token>/", account.password_reset_confirm,
          name="password_reset_confirm"),
     path("mon-profil/", account.profile, name="profile"),
+    path("compte/2fa/activer/", two_factor.otp_setup, name="otp_setup"),
+    path("compte/2fa/verifier/", two_factor.otp_verify, name="otp_verify"),
+    path("compte/2fa/desactiver/", two_factor.otp_disable, name="otp_disable"),
     path("signaler/", reports.report_start, name="report_start"),
     path("signaler/<slug:code>/", reports.report_location, name="report_location"),
     path("signaler/<slug:code>/details/", reports.report_details, name="report_details"),

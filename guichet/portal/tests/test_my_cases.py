@@ -16,6 +16,7 @@ def test_the_list_is_paginated_without_a_query_per_row(client, resident, unit):
     client.force_login(resident)
     for n in range(3):
         contact_submit(unit=unit, subject=f"Demande {n}", message="…", requester=resident)
+    client.get(reverse("portal:my_cases"))  # the session's first request records it
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("portal:my_cases"))
     for n in range(3, 25):

@@ -115,7 +115,10 @@ def profile(request):
         request.user.save(update_fields=["first_name", "last_name"])
         messages.success(request, "Votre profil est enregistré.")
         return redirect("portal:profile")
-    return render(request, "portal/profile.html", {"form": form})
+    from guichet.accounts.two_factor import has_second_factor
+
+    return render(request, "portal/profile.html", {"form": form,
+                                                   "has_2fa": has_second_factor(request.user)})
 
 
 password_reset = auth_views.PasswordResetView.as_view(

@@ -1,0 +1,101 @@
+import re
+import time
+
+import pyotp
+import pytest
+from django.urls import reverse
+
+from guichet.accounts.models import RecoveryCode, TotpDevice, UserSession
+
+PASSWORD = "motdepasse-solide-42"
+
+
+@pytest.fixture(autouse=True)
+def required(settings):
+    settings.AGENT_2FA_REQUIRED = True
+
+
+def login(client, email):
+    return client.post(reverse("portal:login"), {"username": email, "password": PASSWORD})
+
+
+def test_an_agent_must_set_up_the_second_factor_then_enter_it(client, agent):
+    login(client, "agent.voirie@hayange.fr")
+    response = client.get("/agents/")
+    assert response["Location"].startswith(reverse("portal:otp_setup"))
+    page = client.get(response["Location"]).content.decode()
+    assert "<svg" in page
+    secret = TotpDevice.objects.get(user=agent).secret
+    bad = client.post(reverse("portal:otp_setup"), {"code": "000000"})
+    assert bad.status_code == 400 and "ne correspond pas" in bad.content.decode()
+    html = client.post(reverse("portal:otp_setup"),
+                       {"code": pyotp.TOTP(secret).now(), "next": "/agents/"}).content.decode()
+    codes = re.findall(r"<code>([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})</code>", html)
+    assert len(codes) == 10 and RecoveryCode.objects.filter(user=agent).count() == 10
+    assert client.get("/agents/").status_code == 200
+    # A new session asks for the code; a recovery code works once.
+    client.logout()
+    login(client, "agent.voirie@hayange.fr")
+    assert client.get("/agents/")["Location"].startswith(reverse("portal:otp_verify"))
+    assert client.post(reverse("portal:otp_verify"), {"code": "123456"}).status_code == 400
+    assert client.post(reverse("portal:otp_verify"),
+                       {"code": codes[0], "next": "/agents/"})["Location"] == "/agents/"
+    client.logout()
+    login(client, "agent.voirie@hayange.fr")
+    assert client.post(reverse("portal:otp_verify"), {"code": codes[0]}).status_code == 400
+
+
+def test_a_code_is_accepted_once(client, agent):
+    from guichet.accounts.two_factor import totp_confirm, totp_start, totp_verify
+
+    device = totp_start(user=agent)
+    totp = pyotp.TOTP(device.secret)
+    totp_confirm(device=device, code=totp.now())
+    assert not totp_verify(user=agent, code=totp.now())  # the same 30-second code again
+
+
+def test_residents_choose(client, resident):
+    login(client, "alice@exemple.fr")
+    assert client.get(reverse("portal:my_cases")).status_code == 200  # no second factor
+    client.get(reverse("portal:otp_setup"))
+    secret = TotpDevice.objects.get(user=resident).secret
+    client.post(reverse("portal:otp_setup"), {"code": pyotp.TOTP(secret).now()})
+    assert "est activée" in client.get(reverse("portal:profile")).content.decode()
+    client.post(reverse("portal:otp_disable"))
+    assert not TotpDevice.objects.filter(user=resident).exists()
+
+
+def test_agents_sessions_end_after_inactivity(client, agent, settings):
+    settings.AGENT_2FA_REQUIRED = False
+    client.force_login(agent)
+    assert client.get("/agents/").status_code == 200
+    session = client.session
+    session["last_seen"] = time.time() - 31 * 60
+    session.save()
+    response = client.get("/agents/")
+    assert response["Location"].startswith(reverse("portal:login"))
+
+
+def test_an_administrator_sees_and_ends_an_agents_session(client, agent, unit, settings):
+    from conftest import make_agent
+    from guichet.accounts.models import Membership
+
+    settings.AGENT_2FA_REQUIRED = False
+    agent_client = client.__class__()
+    agent_client.force_login(agent)
+    agent_client.get("/agents/")
+    session = UserSession.objects.get(user=agent)
+    admin = make_agent("admin@hayange.fr", unit, Membership.Role.ADMIN)
+    client.force_login(admin)
+    assert "Paul Lemoine" in client.get(reverse("backoffice:sessions")).content.decode()
+    client.post(reverse("backoffice:session_revoke", args=[session.pk]))
+    assert agent_client.get("/agents/").status_code == 302  # signed out
+
+
+def test_it_checks_ownership(client, agent, resident, settings):
+    """Only administrators see sessions; a resident never reaches the agents' set-up."""
+    settings.AGENT_2FA_REQUIRED = False
+    client.force_login(agent)
+    assert client.get(reverse("backoffice:sessions")).status_code == 403
+    client.force_login(resident)
+    assert client.get("/agents/").status_code == 403
