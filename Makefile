@@ -23,7 +23,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	DEBUG=1 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
+	DEBUG=1 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} INBOUND_TOKEN=$${INBOUND_TOKEN:-demo-courriel} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).
 test: install

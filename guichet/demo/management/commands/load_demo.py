@@ -35,6 +35,17 @@ class Command(BaseCommand):
         reports = reports_load(territory, count=reports)
         if reports:
             self.stdout.write(f"{reports} signalements créés.")
+        from guichet.intake.models import RoutingModel
+
+        if not RoutingModel.objects.exists() and Case.objects.filter(kind="contact").exists():
+            from guichet.intake.routing import routing_train
+
+            try:
+                model = routing_train()
+                self.stdout.write(f"Suggestion de service entraînée : {model.top1:.0%} au "
+                                  "premier choix sur la part réservée.")
+            except ValueError as exc:
+                self.stdout.write(str(exc))
         if with_bookings:
             bookings = bookings_load(territory)
             if bookings:

@@ -40,7 +40,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(f"Guichet tourne sur http://{host}:{port}/ — Ctrl+C pour arrêter.")
-        next_run = {command: time.monotonic() + every for command, every in PERIODIC.items()}
+        # Daily jobs run a first time soon after start, so that the demo shows their effect.
+        next_run = {command: time.monotonic() + min(every, 120)
+                    for command, every in PERIODIC.items()}
         dead = None
         try:
             while not stopping:
