@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "guichet.appointments",
     "guichet.bookings",
     "guichet.intake",
+    "guichet.documents",
+    "guichet.procedures",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",

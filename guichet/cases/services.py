@@ -355,6 +355,49 @@ def case_close(*, case: Case, acting_user, message: str) -> Case:
 
 
 @transaction.atomic
+def case_move(*, case: Case, status: str, user=None, reason: str = "") -> Case:
+    """A kind's own workflow moves the case (a procedure file accepted, an implicit decision).
+    The kind's service has already checked who may; this keeps the status rules and timeline."""
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    if case.status != status:
+        _set_status(case, status, actor=user, now=timezone.now(), reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_attach_generated(*, case: Case, name: str, content: bytes, content_type: str,
+                          body: str, user=None, **data) -> Attachment:
+    """A document the platform produced (an acknowledgement, a decision), attached to the case
+    with its SHA-256 on the timeline so that its integrity can be shown later."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    digest = hashlib.sha256(content).hexdigest()
+    event = _add_event(case, Event.Kind.ATTACHMENT_ADDED, actor=user, body=body,
+                       sha256=digest, generated=True, **data)
+    attachment = Attachment(case=case, event=event, original_name=name,
+                            content_type=content_type, size=len(content), uploaded_by=user)
+    attachment.file.save(random_name(name.rsplit(".", 1)[-1]), ContentFile(content), save=False)
+    attachment.save()
+    event.data = {**event.data, "attachment": attachment.pk}
+    event.save(update_fields=["data"])
+    return attachment
+
+
+def case_message_resident(*, case: Case, body: str, user=None, template: str = "agent_message",
+                          files: Sequence[CheckedFile] = ()) -> Event:
+    """A message to the resident written by a kind's workflow (checked by the caller)."""
+    event = _add_event(case, Event.Kind.AGENT_MESSAGE, actor=user, body=body)
+    _attach(case, event, files, user)
+    if user is not None and not case.first_responded_at:
+        case.first_responded_at = event.created_at
+        case.save(update_fields=["first_responded_at"])
+    _notify_resident(case, template, event=event)
+    return event
+
+
+@transaction.atomic
 def case_cancel(*, case: Case, reason: str, user=None) -> Case:
     """The request is withdrawn (an appointment cancelled by the resident, a booking given up):
     closed without an agent, the reason on the timeline. Callers check who may do it."""

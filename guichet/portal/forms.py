@@ -178,3 +178,60 @@ def _reset_path(context) -> str:
 
 class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
     pass
+
+
+class FilerForm(Form):
+    """Who is filing, asked on the summary page only when the procedure allows filing without
+    an account: the acknowledgement needs an address to be sent to."""
+
+    name = forms.CharField(label="Vos prénom et nom", max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label="Votre adresse électronique",
+        help_text="Nous y envoyons l'accusé de réception et le lien pour suivre votre dossier. "
+                  "Format attendu : nom@exemple.fr",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    confirm = forms.BooleanField(
+        label="Je certifie l'exactitude des informations données.",
+        error_messages={"required": "Cochez cette case pour envoyer votre dossier."})
+
+    def __init__(self, *args, anonymous: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not anonymous:
+            del self.fields["name"]
+            del self.fields["email"]
+
+
+class ProvideDocumentsForm(AttachmentsMixin, Form):
+    message = forms.CharField(label="Votre message (facultatif)", max_length=5000,
+                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = attachments_field("Pièces demandées")
+
+    def clean_attachments(self):
+        files = super().clean_attachments()
+        if not files:
+            raise ValidationError("Joignez au moins une des pièces demandées.")
+        return files
+
+
+class VaultDocumentForm(Form):
+    type = forms.ChoiceField(label="Type de document")
+    title = forms.CharField(label="Intitulé", max_length=200, required=False,
+                            help_text="Facultatif, par exemple : facture d'électricité de mars.")
+    valid_until = forms.DateField(
+        label="Valable jusqu'au", required=False,
+        help_text="Facultatif. Nous vous prévenons un mois avant. Format : 31/12/2026.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Saisissez une date valide, par exemple 31/12/2026."})
+    file = forms.FileField(label="Fichier", help_text=f"Formats acceptés : {HUMAN_FORMATS}.",
+                           widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from guichet.documents.models import DOCUMENT_TYPES
+
+        self.fields["type"].choices = [("", "— Choisissez —"), *DOCUMENT_TYPES.items()]
+
+    def clean_file(self):
+        return check_upload(self.cleaned_data["file"])

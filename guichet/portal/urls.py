@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import account, appointments, bookings, cases, contact, pages, reports, two_factor
+from .views import (
+    account,
+    appointments,
+    bookings,
+    cases,
+    contact,
+    pages,
+    procedures,
+    reports,
+    two_factor,
+)
 
 app_name = "portal"
 
@@ -75,6 +85,25 @@ urlpatterns = [
          name="payment_receipt"),
     path("paiement/notification/<str:provider_code>/", bookings.payment_callback_view,
          name="payment_callback"),
+    path("demarches/", procedures.procedures, name="procedures"),
+    path("demarches/<slug:org_slug>/<slug:slug>/", procedures.procedure, name="procedure"),
+    path("demarches/<slug:org_slug>/<slug:slug>/commencer/", procedures.procedure_start,
+         name="procedure_start"),
+    path("dossiers/<str:token>/", procedures.submission_resume, name="submission_resume"),
+    path("dossiers/<str:token>/etape/<int:index>/", procedures.submission_step,
+         name="submission_step"),
+    path("dossiers/<str:token>/pieces/", procedures.submission_documents,
+         name="submission_documents"),
+    path("dossiers/<str:token>/recapitulatif/", procedures.submission_summary,
+         name="submission_summary"),
+    path("mes-demarches/", procedures.my_procedures, name="my_procedures"),
+    path("suivi/<str:token>/pieces-demandees/", procedures.provide_documents,
+         name="provide_documents"),
+    path("suivi/<str:token>/attestation.pdf", procedures.implicit_attestation,
+         name="implicit_attestation"),
+    path("coffre-fort/", procedures.vault, name="vault"),
+    path("coffre-fort/<str:key>/", procedures.vault_file, name="vault_file"),
+    path("coffre-fort/<str:key>/supprimer/", procedures.vault_delete, name="vault_delete"),
     path("charte-reseaux-sociaux/", pages.social_charter, name="social_charter"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),

@@ -1,0 +1,347 @@
+"""The procedure builder for administrators and unit managers: the procedure's settings, its
+pages of fields with conditions, its documents, a preview, and publishing. Every change is
+saved to the draft; residents see only what was published."""
+
+from __future__ import annotations
+
+import copy
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from guichet.accounts.models import Membership
+from guichet.documents.models import DOCUMENT_TYPES
+from guichet.lib.forms import Form, ModelForm
+from guichet.organisations.models import Unit
+from guichet.procedures import definition as definitions
+from guichet.procedures.conditions import OPERATORS, describe
+from guichet.procedures.fields import BLOCK_CHILD_TYPES, FIELD_TYPES, PREFILL_SOURCES, PageForm
+from guichet.procedures.models import Procedure
+from guichet.procedures.services import (
+    ProcedureError,
+    procedure_admin_can_edit,
+    procedure_publish,
+    procedure_save_definition,
+    publication_problems,
+)
+
+from .views import agent_required
+
+BUILDER_ROLES = (Membership.Role.ADMIN, Membership.Role.MANAGER)
+
+
+def builder_units(user):
+    """Units whose procedures this user may build: all units of an organisation they
+    administer, and the units they manage."""
+    memberships = Membership.objects.filter(user=user, role__in=BUILDER_ROLES)
+    admin_orgs = memberships.filter(role=Membership.Role.ADMIN).values("unit__organisation")
+    managed = memberships.filter(role=Membership.Role.MANAGER).values("unit")
+    return Unit.objects.filter(is_active=True).filter(
+        Q(organisation__in=admin_orgs) | Q(pk__in=managed)
+    ).select_related("organisation")
+
+
+def can_build(user) -> bool:
+    return Membership.objects.filter(user=user, role__in=BUILDER_ROLES).exists()
+
+
+class ProcedureForm(ModelForm):
+    class Meta:
+        model = Procedure
+        fields = ["title", "slug", "unit", "summary", "audience", "identification_required",
+                  "opens_on", "closes_on", "terms", "processing_purpose", "dpo_contact",
+                  "implicit", "implicit_delay_months", "appeal_routes", "owes_acknowledgement",
+                  "purge_identity_documents", "decision_template", "draft_days"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "terms": forms.Textarea(attrs={"rows": 4}),
+            "processing_purpose": forms.Textarea(attrs={"rows": 2}),
+            "appeal_routes": forms.Textarea(attrs={"rows": 4}),
+            "decision_template": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = builder_units(user)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = "Laissé vide : tiré de l'intitulé."
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        if unit and not cleaned.get("slug"):
+            cleaned["slug"] = slugify(cleaned.get("title", ""))[:80]
+        if unit and Procedure.objects.filter(organisation=unit.organisation,
+                                             slug=cleaned.get("slug")).exclude(
+                pk=self.instance.pk).exists():
+            self.add_error("slug", "Une autre démarche de cette collectivité a déjà cet "
+                                   "identifiant.")
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "La fermeture doit suivre l'ouverture.")
+        return cleaned
+
+
+def _builder_procedure(request, pk) -> Procedure:
+    procedure = get_object_or_404(Procedure.objects.select_related("unit", "current_version"),
+                                  pk=pk)
+    if not procedure_admin_can_edit(request.user, procedure):
+        raise PermissionDenied
+    return procedure
+
+
+@agent_required
+def procedure_edit(request, pk=None):
+    if not can_build(request.user):
+        raise PermissionDenied
+    procedure = _builder_procedure(request, pk) if pk else None
+    form = ProcedureForm(request.POST or None, instance=procedure, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.organisation = item.unit.organisation
+        item.slug = form.cleaned_data["slug"]
+        if not item.definition:
+            item.definition = {"pages": [{"title": "Votre demande", "fields": []}],
+                               "documents": []}
+        item.save()
+        from guichet.journal.models import Entry
+        from guichet.journal.services import journal_record
+
+        journal_record(actor=request.user, action=Entry.Action.SETTINGS_CHANGED,
+                       procedure=item.pk, change="settings")
+        messages.success(request, "Les réglages de la démarche sont enregistrés.")
+        return redirect("backoffice:procedure_builder", pk=item.pk)
+    return render(request, "backoffice/procedures/edit.html", {
+        "form": form, "procedure": procedure}, status=400 if form.errors else 200)
+
+
+class FieldForm(Form):
+    page = forms.TypedChoiceField(label="Page", coerce=int)
+    parent = forms.ChoiceField(label="Dans le bloc répétable", required=False)
+    type = forms.ChoiceField(label="Type de champ", choices=list(FIELD_TYPES.items()))
+    label = forms.CharField(label="Libellé (ou texte affiché)", max_length=2000)
+    key = forms.CharField(label="Identifiant", max_length=40, required=False,
+                          help_text="Lettres minuscules, chiffres et _ ; laissé vide : tiré du "
+                                    "libellé. Sert aux conditions et aux modèles.")
+    required = forms.BooleanField(label="Réponse obligatoire", required=False)
+    help = forms.CharField(label="Aide affichée sous le libellé", max_length=500,
+                           required=False)
+    purpose = forms.CharField(label="Pourquoi demandons-nous cette information ?",
+                              max_length=300, required=False,
+                              help_text="Obligatoire pour publier (minimisation, CNIL). Vu des "
+                                        "administrateurs seulement.")
+    choices = forms.CharField(label="Choix proposés (un par ligne)", required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    widget = forms.ChoiceField(label="Présentation du choix unique", required=False,
+                               choices=[("radio", "Boutons radio"), ("select", "Liste")])
+    min = forms.CharField(label="Minimum (nombre ou date AAAA-MM-JJ)", required=False,
+                          max_length=20)
+    max = forms.CharField(label="Maximum (nombre ou date AAAA-MM-JJ)", required=False,
+                          max_length=20)
+    max_length = forms.IntegerField(label="Longueur maximale", required=False, min_value=1,
+                                    max_value=5000)
+    pattern = forms.CharField(label="Motif de validation (expression régulière)",
+                              required=False, max_length=200)
+    pattern_message = forms.CharField(label="Message si le motif n'est pas respecté",
+                                      required=False, max_length=200)
+    prefill = forms.ChoiceField(label="Pré-remplir depuis le profil", required=False,
+                                choices=[("", "Non"), *PREFILL_SOURCES.items()])
+    condition_field = forms.ChoiceField(label="Afficher seulement si la réponse à",
+                                        required=False)
+    condition_op = forms.ChoiceField(label="Condition", required=False,
+                                     choices=list(OPERATORS.items()))
+    condition_value = forms.CharField(label="Valeur", required=False, max_length=200)
+
+    def __init__(self, *args, definition: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        pages = definitions.pages(definition)
+        self.fields["page"].choices = [(i, f"{i + 1}. {p.get('title', '')}")
+                                       for i, p in enumerate(pages)]
+        blocks = [(f"{i}:{f['key']}", f"{f['label']} (page {i + 1})")
+                  for i, p in enumerate(pages) for f in p.get("fields", [])
+                  if f.get("type") == "block"]
+        self.fields["parent"].choices = [("", "Non, directement dans la page"), *blocks]
+        self.fields["condition_field"].choices = [("", "Toujours afficher"), *[
+            (f["key"], f["label"]) for f in definitions.all_fields(definition)
+            if f.get("type") not in ("title", "explanation", "block", "file")]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("parent") and cleaned.get("type") not in BLOCK_CHILD_TYPES:
+            self.add_error("type", "Un bloc répétable ne peut contenir ni fichier ni bloc.")
+        if cleaned.get("type") in ("choice", "multichoice") and not cleaned.get("choices"):
+            self.add_error("choices", "Indiquez au moins un choix.")
+        return cleaned
+
+    def to_field(self) -> dict:
+        data = self.cleaned_data
+        field = {"key": data["key"] or slugify(data["label"]).replace("-", "_")[:40],
+                 "type": data["type"], "label": data["label"], "required": data["required"]}
+        if field["key"][:1].isdigit() or not field["key"]:
+            field["key"] = f"champ_{field['key']}"[:40]
+        for name in ("help", "purpose", "min", "max", "pattern", "pattern_message", "prefill",
+                     "max_length"):
+            if data.get(name):
+                field[name] = data[name]
+        if data["type"] in ("choice", "multichoice"):
+            field["choices"] = [c.strip() for c in data["choices"].splitlines() if c.strip()]
+            if data["type"] == "choice":
+                field["widget"] = data.get("widget") or "radio"
+        if data["type"] == "block":
+            field["fields"] = []
+        if data.get("condition_field"):
+            field["condition"] = {"field": data["condition_field"],
+                                  "op": data["condition_op"] or "eq",
+                                  "value": data.get("condition_value", "")}
+        return field
+
+
+class DocumentForm(Form):
+    label = forms.CharField(label="Pièce demandée", max_length=200)
+    type = forms.ChoiceField(label="Type de document", choices=list(DOCUMENT_TYPES.items()))
+    help = forms.CharField(label="Précision (ex. : de moins de 3 mois)", required=False,
+                           max_length=300)
+    required = forms.BooleanField(label="Obligatoire", required=False, initial=True)
+    formats = forms.MultipleChoiceField(
+        label="Formats acceptés", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[("pdf", "PDF"), ("jpg", "JPEG"), ("png", "PNG"), ("odt", "ODT"),
+                 ("docx", "DOCX")], help_text="Aucun coché : tous les formats acceptés.")
+    max_mb = forms.IntegerField(label="Taille maximale (Mo)", required=False, min_value=1,
+                                max_value=50)
+
+
+def _definition(procedure) -> dict:
+    definition = copy.deepcopy(procedure.definition or definitions.EMPTY)
+    definition.setdefault("pages", [])
+    definition.setdefault("documents", [])
+    return definition
+
+
+@agent_required
+def procedure_builder(request, pk):
+    procedure = _builder_procedure(request, pk)
+    definition = _definition(procedure)
+    field_form = FieldForm(definition=definition)
+    document_form = DocumentForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        changed = False
+        if action == "add_page":
+            title = request.POST.get("page_title", "").strip()[:200]
+            if title:
+                definition["pages"].append({"title": title, "fields": []})
+                changed = True
+            else:
+                messages.error(request, "Donnez un titre à la nouvelle page.")
+        elif action == "add_field":
+            field_form = FieldForm(request.POST, definition=definition)
+            if field_form.is_valid():
+                field = field_form.to_field()
+                page = definition["pages"][field_form.cleaned_data["page"]]
+                target = page["fields"]
+                if field_form.cleaned_data.get("parent"):
+                    key = field_form.cleaned_data["parent"].split(":", 1)[1]
+                    target = next(f for f in page["fields"] if f["key"] == key)["fields"]
+                target.append(field)
+                changed = True
+        elif action == "add_document":
+            document_form = DocumentForm(request.POST)
+            if document_form.is_valid():
+                data = document_form.cleaned_data
+                key = slugify(data["label"]).replace("-", "_")[:40] or "piece"
+                existing = {d["key"] for d in definition["documents"]}
+                while key in existing:
+                    key = f"{key}_2"[:40]
+                definition["documents"].append({
+                    "key": key, "label": data["label"], "type": data["type"],
+                    "help": data["help"], "required": data["required"],
+                    "formats": data["formats"], "max_mb": data["max_mb"]})
+                changed = True
+        elif action in ("delete_field", "up", "down"):
+            changed = _move_field(definition, request.POST.get("key", ""), action)
+        elif action == "delete_document":
+            key = request.POST.get("key", "")
+            definition["documents"] = [d for d in definition["documents"] if d["key"] != key]
+            changed = True
+        elif action == "delete_page":
+            index = int(request.POST.get("page", "-1") or -1)
+            if 0 <= index < len(definition["pages"]):
+                definition["pages"].pop(index)
+                changed = True
+        if changed:
+            procedure_save_definition(procedure=procedure, definition=definition,
+                                      acting_user=request.user)
+            messages.success(request, "Le brouillon du formulaire est enregistré.")
+            return redirect("backoffice:procedure_builder", pk=pk)
+    labels = definitions.labels(definition)
+    pages = [{"index": i, "title": p.get("title", ""), "fields": [
+        {**f, "type_label": FIELD_TYPES.get(f.get("type"), "?"),
+         "condition_text": describe(f.get("condition"), labels),
+         "children": [{**c, "type_label": FIELD_TYPES.get(c.get("type"), "?")}
+                      for c in f.get("fields", [])]}
+        for f in p.get("fields", [])]} for i, p in enumerate(definition["pages"])]
+    return render(request, "backoffice/procedures/builder.html", {
+        "procedure": procedure, "pages": pages, "documents": definition["documents"],
+        "field_form": field_form, "document_form": document_form,
+        "problems": publication_problems(procedure), "types": DOCUMENT_TYPES,
+    }, status=400 if field_form.errors or document_form.errors else 200)
+
+
+def _move_field(definition: dict, key: str, action: str) -> bool:
+    for page in definition["pages"]:
+        containers = [page["fields"]] + [f.get("fields", []) for f in page["fields"]
+                                         if f.get("type") == "block"]
+        for fields in containers:
+            for index, field in enumerate(fields):
+                if field["key"] != key:
+                    continue
+                if action == "delete_field":
+                    fields.pop(index)
+                elif action == "up" and index > 0:
+                    fields[index - 1], fields[index] = fields[index], fields[index - 1]
+                elif action == "down" and index < len(fields) - 1:
+                    fields[index + 1], fields[index] = fields[index], fields[index + 1]
+                return True
+    return False
+
+
+@agent_required
+def procedure_preview(request, pk):
+    """Every page as residents will see it (all conditions shown as met would hide nothing
+    useful, so each page shows all its fields with their conditions written out)."""
+    procedure = _builder_procedure(request, pk)
+    definition = _definition(procedure)
+    labels = definitions.labels(definition)
+    pages = []
+    for page in definition["pages"]:
+        everything = {**page, "fields": [{k: v for k, v in f.items() if k != "condition"}
+                                         for f in page.get("fields", [])]}
+        form = PageForm(page=everything, answers={}, auto_id=f"apercu-{len(pages)}-%s")
+        pages.append({"title": page.get("title", ""), "form": form,
+                      "condition": describe(page.get("condition"), labels),
+                      "conditions": {f["key"]: describe(f.get("condition"), labels)
+                                     for f in page.get("fields", []) if f.get("condition")}})
+    return render(request, "backoffice/procedures/preview.html", {
+        "procedure": procedure, "pages": pages, "documents": definition["documents"],
+        "problems": publication_problems(procedure)})
+
+
+@agent_required
+@require_POST
+def procedure_publish_view(request, pk):
+    procedure = _builder_procedure(request, pk)
+    try:
+        version = procedure_publish(procedure=procedure, acting_user=request.user)
+    except ProcedureError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:procedure_builder", pk=pk)
+    messages.success(request, f"Version {version.number} publiée : les usagers la voient dès "
+                              "maintenant. Les dossiers déjà commencés gardent leur version.")
+    return redirect("backoffice:procedure_builder", pk=pk)

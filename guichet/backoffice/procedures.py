@@ -1,0 +1,260 @@
+"""Instructing procedure files: the file page (answers, documents, private annotations, the
+workflow's actions) and the list of a procedure's files with filters and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from guichet.journal.models import Entry
+from guichet.journal.services import journal_record
+from guichet.lib.forms import Form
+from guichet.procedures import definition as definitions
+from guichet.procedures.fields import DISPLAY_ONLY, display
+from guichet.procedures.models import Submission, SubmissionFile
+from guichet.procedures.selectors import procedures_for_agent, submissions_for_agent
+from guichet.procedures.services import (
+    ProcedureError,
+    allowed_transitions,
+    submission_annotate,
+    submission_decide,
+    submission_file_verify,
+    submission_request_documents,
+    submission_take,
+)
+
+from .views import agent_required
+
+
+class TransitionForm(Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    message = forms.CharField(label="Message à l'usager", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequestDocumentsForm(Form):
+    documents = forms.CharField(label="Pièces manquantes (une par ligne)", max_length=3000,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = forms.DateField(label="À fournir avant le", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                             error_messages={"invalid": "Saisissez une date, par exemple "
+                                             "31/12/2026."})
+    message = forms.CharField(label="Message à l'usager", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_documents(self):
+        return [line.strip() for line in self.cleaned_data["documents"].splitlines()
+                if line.strip()]
+
+
+class DecisionForm(Form):
+    code = forms.ChoiceField(label="Décision", widget=forms.RadioSelect, choices=[
+        ("accept", "Accepter"), ("reject", "Refuser"), ("close", "Classer sans suite")])
+    reason = forms.CharField(label="Motif (figure sur la décision)", required=False,
+                             max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def _agent_submission(request, reference) -> Submission:
+    return get_object_or_404(
+        submissions_for_agent(request.user).select_related(
+            "procedure", "version", "case__unit", "case__organisation", "case__assignee"),
+        case__reference=reference)
+
+
+def _sections(submission: Submission) -> list[dict]:
+    answers = submission.answers
+    sections = []
+    for page in definitions.pages(submission.definition):
+        rows = [{"label": f["label"], "value": display(f, answers.get(f["key"]))}
+                for f in page.get("fields", [])
+                if f.get("type") not in DISPLAY_ONLY | {"file"} and f["key"] in answers]
+        if rows:
+            sections.append({"title": page.get("title", ""), "rows": rows})
+    return sections
+
+
+def _page(request, submission, *, status=200, **forms_bound):
+    transitions = allowed_transitions(submission, request.user)
+    codes = dict(transitions)
+    files = SubmissionFile.objects.filter(submission=submission).select_related(
+        "vault_document", "verified_by")
+    slots = {d["key"]: d["label"] for d in submission.definition.get("documents", [])}
+    slots.update({f["key"]: f["label"] for f in definitions.all_fields(submission.definition)})
+    annotation_fields = submission.procedure.definition.get("annotations", [])
+    return render(request, "backoffice/submission.html", {
+        "submission": submission, "case": submission.case, "sections": _sections(submission),
+        "files": [{"item": item, "label": slots.get(item.slot, item.slot)} for item in files],
+        "simple": [(code, label) for code, label in transitions
+                   if code in ("review", "resume")],
+        "can_request": "request_documents" in codes,
+        "can_decide": bool({"accept", "reject", "close"} & set(codes)),
+        "request_form": forms_bound.get("request_form") or RequestDocumentsForm(initial={
+            "due_on": timezone.localdate() + dt.timedelta(days=15)}),
+        "decision_form": forms_bound.get("decision_form") or DecisionForm(),
+        "error": forms_bound.get("error", ""),
+        "annotation_fields": [{"key": f["key"], "label": f["label"],
+                               "value": submission.annotations.get(f["key"], "")}
+                              for f in annotation_fields],
+    }, status=status)
+
+
+@agent_required
+def submission(request, reference):
+    item = _agent_submission(request, reference)
+    journal_record(actor=request.user, action=Entry.Action.CASE_VIEWED, case=item.case,
+                   person=item.case.requester)
+    return _page(request, item)
+
+
+@agent_required
+@require_POST
+def submission_action(request, reference):
+    item = _agent_submission(request, reference)
+    kind = request.POST.get("form")
+    try:
+        if kind == "request":
+            form = RequestDocumentsForm(request.POST)
+            if not form.is_valid():
+                return _page(request, item, status=400, request_form=form)
+            submission_request_documents(submission=item, agent=request.user,
+                                         documents=form.cleaned_data["documents"],
+                                         due_on=form.cleaned_data["due_on"],
+                                         message=form.cleaned_data["message"])
+            messages.success(request, "La demande de pièces a été envoyée à l'usager.")
+        elif kind == "decision":
+            form = DecisionForm(request.POST)
+            if not form.is_valid():
+                return _page(request, item, status=400, decision_form=form)
+            submission_decide(submission=item, agent=request.user,
+                              code=form.cleaned_data["code"], reason=form.cleaned_data["reason"])
+            messages.success(request, "La décision a été enregistrée et envoyée à l'usager.")
+        elif kind == "annotations":
+            keys = [f["key"] for f in item.procedure.definition.get("annotations", [])]
+            submission_annotate(submission=item, agent=request.user, annotations={
+                key: request.POST.get(f"annotation-{key}", "")[:5000] for key in keys})
+            messages.success(request, "Les annotations sont enregistrées.")
+        else:
+            form = TransitionForm(request.POST)
+            if not form.is_valid():
+                raise ProcedureError("Action inconnue.")
+            submission_take(submission=item, agent=request.user, code=form.cleaned_data["code"],
+                            message=form.cleaned_data["message"])
+            messages.success(request, "Le dossier a changé d'état.")
+    except ProcedureError as error:
+        return _page(request, item, status=400, error=str(error))
+    return redirect("backoffice:submission", reference=reference)
+
+
+@agent_required
+@require_POST
+def submission_file_verify_view(request, reference, key):
+    item = _agent_submission(request, reference)
+    piece = get_object_or_404(SubmissionFile, submission=item, key=key)
+    try:
+        submission_file_verify(item=piece, agent=request.user)
+    except ProcedureError as error:
+        return _page(request, item, status=400, error=str(error))
+    messages.success(request, "La pièce est marquée vérifiée.")
+    return redirect("backoffice:submission", reference=reference)
+
+
+@agent_required
+def submission_file(request, reference, key):
+    from django.http import FileResponse
+
+    item = _agent_submission(request, reference)
+    piece = get_object_or_404(SubmissionFile, submission=item, key=key)
+    stored = piece.stored
+    if stored is None:
+        raise Http404
+    journal_record(actor=request.user, action=Entry.Action.ATTACHMENT_VIEWED, case=item.case,
+                   person=item.case.requester, submission_file=piece.pk)
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=piece.original_name,
+                        content_type=piece.content_type)
+
+
+# Lists and exports -------------------------------------------------------------------------
+
+@agent_required
+def procedure_list(request):
+    from .procedure_builder import can_build
+
+    items = procedures_for_agent(request.user).select_related("unit", "current_version")
+    page = Paginator(items.order_by("title"), 30).get_page(request.GET.get("page"))
+    return render(request, "backoffice/procedures/list.html", {
+        "page": page, "can_build": can_build(request.user)})
+
+
+def _filtered(request, procedure):
+    items = submissions_for_agent(request.user).filter(procedure=procedure).select_related(
+        "case__assignee")
+    state = request.GET.get("etat", "")
+    if state in Submission.State.values:
+        items = items.filter(state=state)
+    for name, lookup in (("du", "submitted_at__date__gte"), ("au", "submitted_at__date__lte")):
+        try:
+            if request.GET.get(name):
+                items = items.filter(**{lookup: dt.date.fromisoformat(request.GET[name])})
+        except ValueError:
+            pass
+    if request.GET.get("agent") == "moi":
+        items = items.filter(case__assignee=request.user)
+    field, value = request.GET.get("champ", ""), request.GET.get("valeur", "").strip()
+    if field and value and field in definitions.labels(procedure.definition):
+        items = items.filter(**{f"answers__{field}": value})
+    return items.order_by("-submitted_at")
+
+
+def _columns(procedure, request) -> list[dict]:
+    fields = [f for f in definitions.all_fields(procedure.definition)
+              if f.get("type") not in DISPLAY_ONLY | {"file"}]
+    chosen = request.GET.getlist("colonne")
+    return [f for f in fields if f["key"] in chosen] if chosen else fields[:3]
+
+
+@agent_required
+def procedure_submissions(request, pk):
+    procedure = get_object_or_404(procedures_for_agent(request.user), pk=pk)
+    columns = _columns(procedure, request)
+    page = Paginator(_filtered(request, procedure), 50).get_page(request.GET.get("page"))
+    rows = [{"submission": s, "values": [display(c, s.answers.get(c["key"])) for c in columns]}
+            for s in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "backoffice/procedures/submissions.html", {
+        "procedure": procedure, "page": page, "rows": rows, "columns": columns,
+        "all_fields": [f for f in definitions.all_fields(procedure.definition)
+                       if f.get("type") not in DISPLAY_ONLY | {"file"}],
+        "states": Submission.State.choices[1:], "query": query.urlencode(),
+        "chosen": [c["key"] for c in columns],
+    })
+
+
+@agent_required
+def procedure_export(request, pk, fmt="csv"):
+    """The filtered files, every answer in a column."""
+    from guichet.procedures.exports import export_rows, write_csv, write_xlsx
+
+    procedure = get_object_or_404(procedures_for_agent(request.user), pk=pk)
+    items = _filtered(request, procedure).select_related("case")
+    journal_record(actor=request.user, action=Entry.Action.CASE_VIEWED, export=procedure.pk,
+                   fmt=fmt)
+    rows = export_rows(procedure, items)
+    if fmt == "xlsx":
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument."
+                                             "spreadsheetml.sheet")
+        write_xlsx(rows, response)
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        write_csv(rows, response)
+    response["Content-Disposition"] = f'attachment; filename="dossiers-{procedure.slug}.{fmt}"'
+    return response
+
+

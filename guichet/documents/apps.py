@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "guichet.documents"
+    verbose_name = "Coffre-fort"
