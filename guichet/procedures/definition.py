@@ -53,8 +53,9 @@ def prune(definition: dict, answers: dict) -> dict:
     return kept
 
 
-def page_form(definition: dict, index: int, answers: dict, data=None, **kwargs) -> PageForm:
-    return PageForm(data, page=pages(definition)[index], answers=answers, **kwargs)
+def page_form(definition: dict, index: int, answers: dict, data=None, files=None,
+              **kwargs) -> PageForm:
+    return PageForm(data, files, page=pages(definition)[index], answers=answers, **kwargs)
 
 
 def validate(definition: dict, answers: dict) -> dict[int, PageForm]:

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Periodic jobs a scheduler runs in production, and how often the demo runs them (seconds).
 PERIODIC = {"send_notifications": 60, "expire_holds": 60, "send_reminders": 300,
-            "ask_if_fixed": 3600, "send_digest": 86400, "fetch_mail": 300}
+            "ask_if_fixed": 3600, "send_digest": 86400, "fetch_mail": 300,
+            "record_implicit_decisions": 86400, "expire_drafts": 86400}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,71 @@
+"""Building a procedure in the browser: settings, fields, documents, preview, publishing."""
+
+from django.urls import reverse
+
+from guichet.procedures.models import Procedure
+
+SETTINGS = {
+    "title": "Occupation du domaine public", "slug": "", "summary": "Terrasse, échafaudage.",
+    "audience": "business", "identification_required": "on", "terms": "CGU",
+    "processing_purpose": "Instruire la demande", "dpo_contact": "dpo@hayange.fr",
+    "implicit": "sva", "implicit_delay_months": "2", "appeal_routes": "",
+    "owes_acknowledgement": "on", "decision_template": "", "draft_days": "30",
+}
+
+
+def test_an_administrator_builds_and_publishes_a_procedure(client, procedure_admin, unit):
+    client.force_login(procedure_admin)
+    response = client.post(reverse("backoffice:procedure_add"), {**SETTINGS, "unit": unit.pk})
+    procedure = Procedure.objects.get()
+    assert procedure.slug == "occupation-du-domaine-public"
+    builder = reverse("backoffice:procedure_builder", args=[procedure.pk])
+    assert response.url == builder
+    response = client.post(builder, {"action": "add_field", "page": "0", "type": "siret",
+                                     "label": "SIRET de l'entreprise", "required": "on",
+                                     "purpose": "Identifier l'entreprise"})
+    response = client.post(builder, {"action": "add_field", "page": "0", "type": "choice",
+                                     "label": "Nature", "choices": "", "purpose": "x"})
+    assert response.status_code == 400 and "Indiquez au moins un choix" in response.text
+    assert 'value="Nature"' in response.text
+    client.post(builder, {"action": "add_field", "page": "0", "type": "text",
+                          "label": "<script>alert(1)</script>", "purpose": "test",
+                          "condition_field": "siret_de_lentreprise", "condition_op": "not_empty"})
+    client.post(builder, {"action": "add_document", "label": "Plan de l'emprise",
+                          "type": "plan", "required": "on", "formats": ["pdf"]})
+    procedure.refresh_from_db()
+    fields = procedure.definition["pages"][0]["fields"]
+    assert [f["type"] for f in fields] == ["siret", "text"]
+    assert fields[1]["condition"]["field"] == "siret_de_lentreprise"
+    response = client.get(reverse("backoffice:procedure_preview", args=[procedure.pk]))
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;" in response.text
+    client.post(reverse("backoffice:procedure_publish", args=[procedure.pk]))
+    procedure.refresh_from_db()
+    assert procedure.current_version.number == 1
+    assert client.get(procedure.get_absolute_url()).status_code == 200
+
+
+def test_publishing_is_refused_while_something_is_missing(client, procedure_admin, unit):
+    client.force_login(procedure_admin)
+    client.post(reverse("backoffice:procedure_add"), {**SETTINGS, "unit": unit.pk})
+    procedure = Procedure.objects.get()
+    builder = reverse("backoffice:procedure_builder", args=[procedure.pk])
+    client.post(builder, {"action": "add_field", "page": "0", "type": "text", "label": "Nom"})
+    response = client.post(reverse("backoffice:procedure_publish", args=[procedure.pk]),
+                           follow=True)
+    assert "ne peut pas être publiée" in response.text
+    assert "pourquoi vous demandez" in response.text
+    procedure.refresh_from_db()
+    assert not procedure.is_published
+
+
+def test_it_checks_ownership(client, canteen, agent, other_agent):
+    client.force_login(agent)  # a plain agent of the unit does not build
+    assert client.get(reverse("backoffice:procedure_add")).status_code == 403
+    for name in ("procedure_edit", "procedure_builder", "procedure_preview"):
+        assert client.get(reverse(f"backoffice:{name}", args=[canteen.pk])).status_code == 403
+    assert client.post(reverse("backoffice:procedure_publish",
+                               args=[canteen.pk])).status_code == 403
+    client.force_login(other_agent)
+    assert client.get(reverse("backoffice:procedure_builder",
+                              args=[canteen.pk])).status_code == 403
