@@ -73,3 +73,23 @@ def test_running_it_again_changes_nothing(loaded):
     call_command("load_demo", stdout=out)
     assert "déjà là" in out.getvalue()
     assert [m.objects.count() for m in models] == counts
+
+
+def test_four_procedures_with_files_in_every_state(loaded):
+    from guichet.cases.models import Attachment
+    from guichet.documents.models import Document
+    from guichet.procedures.models import Procedure, Submission
+
+    assert "4 démarches en ligne publiées" in loaded
+    procedures = Procedure.objects.filter(current_version__isnull=False)
+    assert procedures.count() == 4
+    civil = procedures.get(slug="acte-etat-civil")
+    assert civil.current_version.definition["documents"] == []  # minimisation
+    assert not civil.identification_required
+    for procedure in procedures:
+        assert set(procedure.submissions.values_list("state", flat=True)) == set(
+            Submission.State.values)
+    assert Attachment.objects.filter(original_name__startswith="accuse-de-reception").exists()
+    demo = User.objects.get(email="claire.dupont@example.org")
+    proof = Document.objects.get(owner=demo, type="proof_of_address")
+    assert proof.uses.filter(submission__procedure__slug="cantine-scolaire").exists()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from guichet.cases.models import Case
 from guichet.demo.bookings import bookings_load
 from guichet.demo.history import DEFAULT_CASES, DEFAULT_DAYS, HistoryLoader
+from guichet.demo.procedures import procedures_load, submissions_load
 from guichet.demo.reports import DEFAULT_REPORTS, reports_load
 from guichet.demo.territory import logins, territory_load
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
             if bookings:
                 self.stdout.write(f"{bookings} rendez-vous, réservations et inscriptions "
                                   "créés.")
+        files = submissions_load(territory, procedures_load(territory))
+        if files:
+            self.stdout.write(f"4 démarches en ligne publiées, {files} dossiers créés.")
         self.print_logins()
 
     def print_logins(self):
