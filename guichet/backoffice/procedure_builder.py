@@ -229,7 +229,7 @@ def procedure_builder(request, pk):
     procedure = _builder_procedure(request, pk)
     definition = _definition(procedure)
     field_form = FieldForm(definition=definition)
-    document_form = DocumentForm()
+    document_form = DocumentForm(prefix="piece")
     if request.method == "POST":
         action = request.POST.get("action", "")
         changed = False
@@ -252,7 +252,7 @@ def procedure_builder(request, pk):
                 target.append(field)
                 changed = True
         elif action == "add_document":
-            document_form = DocumentForm(request.POST)
+            document_form = DocumentForm(request.POST, prefix="piece")
             if document_form.is_valid():
                 data = document_form.cleaned_data
                 key = slugify(data["label"]).replace("-", "_")[:40] or "piece"

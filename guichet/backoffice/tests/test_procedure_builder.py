@@ -30,9 +30,11 @@ def test_an_administrator_builds_and_publishes_a_procedure(client, procedure_adm
     client.post(builder, {"action": "add_field", "page": "0", "type": "text",
                           "label": "<script>alert(1)</script>", "purpose": "test",
                           "condition_field": "siret_de_lentreprise", "condition_op": "not_empty"})
-    client.post(builder, {"action": "add_document", "label": "Plan de l'emprise",
-                          "type": "plan", "required": "on", "formats": ["pdf"]})
+    client.post(builder, {"action": "add_document", "piece-label": "Plan de l'emprise",
+                          "piece-type": "plan", "piece-required": "on",
+                          "piece-formats": ["pdf"]})
     procedure.refresh_from_db()
+    assert procedure.definition["documents"][0]["formats"] == ["pdf"]
     fields = procedure.definition["pages"][0]["fields"]
     assert [f["type"] for f in fields] == ["siret", "text"]
     assert fields[1]["condition"]["field"] == "siret_de_lentreprise"
