@@ -113,7 +113,8 @@ def publication_problems(procedure: Procedure) -> list[str]:
 @transaction.atomic
 def procedure_publish(*, procedure: Procedure, acting_user) -> ProcedureVersion:
     """Freeze the draft into a new version; files already filed keep theirs."""
-    procedure = Procedure.objects.select_for_update().select_related("unit").get(pk=procedure.pk)
+    procedure = (Procedure.objects.select_for_update(of=("self",)).select_related("unit")
+                 .get(pk=procedure.pk))
     if not procedure_admin_can_edit(acting_user, procedure):
         raise ProcedureError("Vous n'êtes pas habilité à publier cette démarche.")
     found = publication_problems(procedure)
@@ -316,7 +317,7 @@ def submission_submit(*, submission: Submission, user=None, requester_name: str 
     """Send the file: every visible page re-checked on the server, every mandatory piece
     present, hidden answers dropped; then the case with its registration receipt, the
     acknowledgement of receipt (PDF, hash on the timeline) and the implicit-decision date."""
-    submission = Submission.objects.select_for_update().select_related(
+    submission = Submission.objects.select_for_update(of=("self",)).select_related(
         "procedure__unit", "procedure__organisation", "version").get(pk=submission.pk)
     _check_draft_owner(submission, user)
     procedure = submission.procedure
@@ -388,7 +389,7 @@ def _move(submission: Submission, state: str, *, agent, reason: str) -> None:
 
 
 def _locked(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related(
+    return Submission.objects.select_for_update(of=("self",)).select_related(
         "procedure", "version", "case__unit", "case__organisation").get(pk=submission.pk)
 
 
