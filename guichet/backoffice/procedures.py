@@ -8,7 +8,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,11 +18,16 @@ from guichet.journal.services import journal_record
 from guichet.lib.forms import Form
 from guichet.procedures import definition as definitions
 from guichet.procedures.fields import DISPLAY_ONLY, display
-from guichet.procedures.models import Submission, SubmissionFile
-from guichet.procedures.selectors import procedures_for_agent, submissions_for_agent
+from guichet.procedures.models import Export, Submission, SubmissionFile
+from guichet.procedures.selectors import (
+    procedures_for_agent,
+    submissions_filtered,
+    submissions_for_agent,
+)
 from guichet.procedures.services import (
     ProcedureError,
     allowed_transitions,
+    export_request,
     submission_annotate,
     submission_decide,
     submission_file_verify,
@@ -192,26 +197,6 @@ def procedure_list(request):
         "page": page, "can_build": can_build(request.user)})
 
 
-def _filtered(request, procedure):
-    items = submissions_for_agent(request.user).filter(procedure=procedure).select_related(
-        "case__assignee")
-    state = request.GET.get("etat", "")
-    if state in Submission.State.values:
-        items = items.filter(state=state)
-    for name, lookup in (("du", "submitted_at__date__gte"), ("au", "submitted_at__date__lte")):
-        try:
-            if request.GET.get(name):
-                items = items.filter(**{lookup: dt.date.fromisoformat(request.GET[name])})
-        except ValueError:
-            pass
-    if request.GET.get("agent") == "moi":
-        items = items.filter(case__assignee=request.user)
-    field, value = request.GET.get("champ", ""), request.GET.get("valeur", "").strip()
-    if field and value and field in definitions.labels(procedure.definition):
-        items = items.filter(**{f"answers__{field}": value})
-    return items.order_by("-submitted_at")
-
-
 def _columns(procedure, request) -> list[dict]:
     fields = [f for f in definitions.all_fields(procedure.definition)
               if f.get("type") not in DISPLAY_ONLY | {"file"}]
@@ -223,7 +208,9 @@ def _columns(procedure, request) -> list[dict]:
 def procedure_submissions(request, pk):
     procedure = get_object_or_404(procedures_for_agent(request.user), pk=pk)
     columns = _columns(procedure, request)
-    page = Paginator(_filtered(request, procedure), 50).get_page(request.GET.get("page"))
+    items = submissions_filtered(request.user, procedure, request.GET).select_related(
+        "case__assignee")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
     rows = [{"submission": s, "values": [display(c, s.answers.get(c["key"])) for c in columns]}
             for s in page.object_list]
     query = request.GET.copy()
@@ -232,29 +219,43 @@ def procedure_submissions(request, pk):
         "procedure": procedure, "page": page, "rows": rows, "columns": columns,
         "all_fields": [f for f in definitions.all_fields(procedure.definition)
                        if f.get("type") not in DISPLAY_ONLY | {"file"}],
-        "states": Submission.State.choices[1:], "query": query.urlencode(),
+        "states": Submission.State.choices[1:], "params": request.GET, "query": query.urlencode(),
         "chosen": [c["key"] for c in columns],
     })
 
 
 @agent_required
-def procedure_export(request, pk, fmt="csv"):
-    """The filtered files, every answer in a column."""
-    from guichet.procedures.exports import export_rows, write_csv, write_xlsx
-
+@require_POST
+def procedure_export(request, pk):
+    """Queue an export of the filtered list; it is written in the background."""
     procedure = get_object_or_404(procedures_for_agent(request.user), pk=pk)
-    items = _filtered(request, procedure).select_related("case")
-    journal_record(actor=request.user, action=Entry.Action.CASE_VIEWED, export=procedure.pk,
-                   fmt=fmt)
-    rows = export_rows(procedure, items)
-    if fmt == "xlsx":
-        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument."
-                                             "spreadsheetml.sheet")
-        write_xlsx(rows, response)
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        write_csv(rows, response)
-    response["Content-Disposition"] = f'attachment; filename="dossiers-{procedure.slug}.{fmt}"'
-    return response
+    params = {key: request.POST.get(key, "") for key in ("etat", "du", "au", "agent", "champ",
+                                                         "valeur")}
+    try:
+        export_request(procedure=procedure, user=request.user, params=params,
+                       fmt=request.POST.get("fmt", ""))
+    except ProcedureError as error:
+        messages.error(request, str(error))
+        return redirect("backoffice:procedure_submissions", pk=pk)
+    messages.success(request, "L'export est en préparation ; il apparaît ci-dessous dès qu'il "
+                              "est prêt (rechargez la page).")
+    return redirect("backoffice:exports")
 
 
+@agent_required
+def exports(request):
+    items = Export.objects.filter(requested_by=request.user).select_related("procedure")
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "backoffice/procedures/exports.html", {"page": page})
+
+
+@agent_required
+def export_file(request, key):
+    from django.http import FileResponse
+
+    export = get_object_or_404(Export.objects.select_related("procedure"), key=key,
+                               requested_by=request.user, status=Export.Status.DONE)
+    if not procedures_for_agent(request.user).filter(pk=export.procedure_id).exists():
+        raise Http404
+    return FileResponse(export.file.open("rb"), as_attachment=True,
+                        filename=f"dossiers-{export.procedure.slug}.{export.fmt}")

@@ -263,3 +263,40 @@ class SubmissionFile(models.Model):
         if self.vault_document and self.vault_document.is_available:
             return self.vault_document.file
         return None
+
+
+def export_path(instance: Export, filename: str) -> str:
+    return f"exports/{instance.created_at:%Y/%m}/{filename}"
+
+
+class Export(models.Model):
+    """A background export of a procedure's files, kept for its requester to download."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX (Excel)"
+        ODS = "ods", "ODS (LibreOffice)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En préparation"
+        DONE = "done", "Prêt"
+        FAILED = "failed", "Échec"
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                     related_name="+")
+    params = models.JSONField(default=dict, blank=True)
+    fmt = models.CharField("format", max_length=4, choices=Format.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=export_path, max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} ({self.fmt})"

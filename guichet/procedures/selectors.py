@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -31,3 +33,26 @@ def submissions_for_agent(user) -> QuerySet[Submission]:
 def submission_files_by_slot(submission: Submission) -> dict[str, SubmissionFile]:
     return {item.slot: item for item in
             SubmissionFile.objects.filter(submission=submission).select_related("vault_document")}
+
+
+def submissions_filtered(user, procedure: Procedure, params) -> QuerySet[Submission]:
+    """A procedure's files as the instruction list filters them: state, submission dates,
+    the agent's own, and one answer's value. `params` is a QueryDict or a plain dict."""
+    from .definition import labels
+
+    items = submissions_for_agent(user).filter(procedure=procedure)
+    state = params.get("etat", "")
+    if state in Submission.State.values:
+        items = items.filter(state=state)
+    for name, lookup in (("du", "submitted_at__date__gte"), ("au", "submitted_at__date__lte")):
+        try:
+            if params.get(name):
+                items = items.filter(**{lookup: dt.date.fromisoformat(params[name])})
+        except ValueError:
+            pass
+    if params.get("agent") == "moi":
+        items = items.filter(case__assignee=user)
+    field, value = params.get("champ", ""), (params.get("valeur") or "").strip()
+    if field and value and field in labels(procedure.definition):
+        items = items.filter(**{f"answers__{field}": value})
+    return items.order_by("-submitted_at", "-pk")

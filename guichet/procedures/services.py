@@ -612,3 +612,28 @@ def submission_file_verify(*, item: SubmissionFile, agent) -> SubmissionFile:
         journal_record(actor=agent, action=Entry.Action.CASE_UPDATED, case=submission.case,
                        file_verified=item.pk, purged=purge)
     return item
+
+
+@transaction.atomic
+def export_request(*, procedure: Procedure, user, params: dict, fmt: str):
+    """Queue an export of the files the user may see, with the list's filters; the worker
+    writes it (100,000 files take a while) and the user downloads it from their exports."""
+    from .models import Export
+    from .tasks import run_export
+
+    if fmt not in Export.Format.values:
+        raise ProcedureError("Format d'export inconnu.")
+    if not procedure_agent_can_read(user, procedure):
+        raise ProcedureError("Vous n'êtes pas habilité à exporter ces dossiers.")
+    export = Export.objects.create(procedure=procedure, requested_by=user, params=params,
+                                   fmt=fmt)
+    journal_record(actor=user, action=Entry.Action.CASE_VIEWED, export=export.pk,
+                   procedure=procedure.pk, fmt=fmt)
+    transaction.on_commit(lambda: run_export.enqueue(export.pk))
+    return export
+
+
+def procedure_agent_can_read(user, procedure: Procedure) -> bool:
+    from guichet.cases.selectors import agent_unit_ids
+
+    return procedure.unit_id in agent_unit_ids(user)

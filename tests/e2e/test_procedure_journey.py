@@ -133,7 +133,8 @@ def test_build_file_instruct_and_decide(live_server, page, browser, unit, reside
     for url in ("/coffre-fort/", "/mes-demarches/", "/demarches/"):
         home.goto(live_server.url + url)
         assert axe_violations(home) == [], url
-    for url in ("/agents/demarches/", f"/agents/demarches/{procedure.pk}/dossiers/"):
+    for url in ("/agents/demarches/", "/agents/exports/",
+                f"/agents/demarches/{procedure.pk}/dossiers/"):
         page.goto(live_server.url + url)
         assert axe_violations(page) == [], url
     assert case.reference in page.content()

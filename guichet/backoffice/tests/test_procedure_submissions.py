@@ -3,12 +3,15 @@
 import csv
 import io
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from guichet.backoffice.tests.test_submission import _submitted
+from guichet.procedures.exports import export_run
+from guichet.procedures.models import Export
 from guichet.procedures.services import submission_decide
 
 
@@ -37,21 +40,62 @@ def test_the_list_filters_by_state_and_answer_with_few_queries(client, canteen, 
     assert "Êtes-vous allocataire CAF ?" in response.text
 
 
-def test_exports_hold_every_answer(client, canteen, resident, agent):
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_exports_are_prepared_in_the_background_and_hold_every_answer(
+        client, canteen, resident, agent, fmt, django_capture_on_commit_callbacks):
     submission = _submitted(canteen, resident)
     client.force_login(agent)
-    response = client.get(reverse("backoffice:procedure_export", args=[canteen.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Référence", "Déposé le", "État"]
-    assert rows[1][0] == submission.case.reference and "Durand" in rows[1]
-    response = client.get(reverse("backoffice:procedure_export_xlsx", args=[canteen.pk]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.cell(row=2, column=1).value == submission.case.reference
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("backoffice:procedure_export", args=[canteen.pk]),
+                               {"fmt": fmt, "etat": "submitted"})
+    assert response.url == reverse("backoffice:exports")
+    export = Export.objects.get()
+    assert "En préparation" in client.get(response.url).text
+    export_run(export_id=export.pk)  # what the worker does
+    export.refresh_from_db()
+    assert export.rows == 1
+    response = client.get(reverse("backoffice:export_file", args=[export.key]))
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0][:3] == ["Référence", "Déposé le", "État"]
+        assert rows[1][0] == submission.case.reference and "Durand" in rows[1]
+    elif fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet.cell(row=2, column=1).value == submission.case.reference
+    else:
+        from odf.opendocument import load
+        from odf.table import TableRow
+
+        document = load(io.BytesIO(content))
+        rows = document.spreadsheet.getElementsByType(TableRow)
+        assert submission.case.reference in str(rows[1])
+
+
+def test_a_formula_in_an_answer_is_not_run_by_the_spreadsheet():
+    from guichet.procedures.exports import _safe
+
+    assert _safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
 
 
 def test_it_checks_ownership(client, canteen, resident, other_agent):
     _submitted(canteen, resident)
     client.force_login(other_agent)
-    for name in ("procedure_submissions", "procedure_export", "procedure_export_xlsx"):
-        assert client.get(reverse(f"backoffice:{name}", args=[canteen.pk])).status_code == 404
+    url = reverse("backoffice:procedure_submissions", args=[canteen.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(reverse("backoffice:procedure_export", args=[canteen.pk]),
+                           {"fmt": "csv"})
+    assert response.status_code == 404 and not Export.objects.exists()
     assert canteen.title not in client.get(reverse("backoffice:procedures")).text
+
+
+def test_an_export_is_downloaded_only_by_its_requester(client, canteen, resident, agent,
+                                                       manager):
+    from guichet.procedures.services import export_request
+
+    _submitted(canteen, resident)
+    export = export_request(procedure=canteen, user=agent, params={}, fmt="csv")
+    export_run(export_id=export.pk)
+    client.force_login(manager)
+    assert client.get(reverse("backoffice:export_file", args=[export.key])).status_code == 404
+    assert canteen.title not in client.get(reverse("backoffice:exports")).text
