@@ -259,3 +259,33 @@ def export_file(request, key):
         raise Http404
     return FileResponse(export.file.open("rb"), as_attachment=True,
                         filename=f"dossiers-{export.procedure.slug}.{export.fmt}")
+
+
+@agent_required
+@require_POST
+def procedure_bulk(request, pk):
+    """The same transition on the selected files, each through its service (and journal);
+    files that cannot take it are listed, the others move."""
+    procedure = get_object_or_404(procedures_for_agent(request.user), pk=pk)
+    code = request.POST.get("code", "")
+    reason = request.POST.get("reason", "").strip()
+    ids = [int(value) for value in request.POST.getlist("selection") if value.isdigit()][:500]
+    chosen = submissions_for_agent(request.user).filter(procedure=procedure, pk__in=ids)
+    moved, refused = 0, []
+    for item in chosen.select_related("case"):
+        try:
+            if code == "close":
+                submission_decide(submission=item, agent=request.user, code="close",
+                                  reason=reason)
+            else:
+                submission_take(submission=item, agent=request.user, code=code)
+            moved += 1
+        except ProcedureError as error:
+            refused.append(f"{item.case.reference} : {error}")
+    if moved:
+        messages.success(request, f"{moved} dossier(s) ont changé d'état.")
+    for line in refused[:20]:
+        messages.error(request, line)
+    if not ids:
+        messages.error(request, "Cochez au moins un dossier.")
+    return redirect("backoffice:procedure_submissions", pk=pk)

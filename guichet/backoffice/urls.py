@@ -61,6 +61,8 @@ urlpatterns = [
          name="procedure_publish"),
     path("demarches/<int:pk>/dossiers/", procedures.procedure_submissions,
          name="procedure_submissions"),
+    path("demarches/<int:pk>/dossiers/lot/", procedures.procedure_bulk,
+         name="procedure_bulk"),
     path("demarches/<int:pk>/export/", procedures.procedure_export, name="procedure_export"),
     path("exports/", procedures.exports, name="exports"),
     path("exports/<str:key>/", procedures.export_file, name="export_file"),

@@ -10,4 +10,27 @@ document.addEventListener("DOMContentLoaded", function () {
     print.hidden = false;
     print.addEventListener("click", function () { window.print(); });
   }
+
+  // A procedure's step is saved as the resident types (the "Enregistrer" button does the same
+  // without JavaScript). Files are sent only with the form's own buttons.
+  var form = document.querySelector("form[data-autosave]");
+  if (form && window.fetch && window.FormData) {
+    var status = document.getElementById("autosave-status");
+    var timer = null;
+    var save = function () {
+      var data = new FormData(form);
+      data.set("action", "autosave");
+      form.querySelectorAll("input[type=file]").forEach(function (input) { data.delete(input.name); });
+      fetch(form.action || window.location.href, {method: "POST", body: data, credentials: "same-origin"})
+        .then(function (response) {
+          if (status && response.ok) {
+            status.textContent = "Brouillon enregistré à " + new Date().toLocaleTimeString("fr-FR", {hour: "2-digit", minute: "2-digit"}) + ".";
+          }
+        });
+    };
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(save, 1500);
+    });
+  }
 });

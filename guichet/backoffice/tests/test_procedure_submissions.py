@@ -99,3 +99,21 @@ def test_an_export_is_downloaded_only_by_its_requester(client, canteen, resident
     client.force_login(manager)
     assert client.get(reverse("backoffice:export_file", args=[export.key])).status_code == 404
     assert canteen.title not in client.get(reverse("backoffice:exports")).text
+
+
+def test_bulk_transition_on_the_selection(client, canteen, resident, other_resident, agent,
+                                          other_agent):
+    from guichet.procedures.models import Submission
+
+    first, second = _submitted(canteen, resident), _submitted(canteen, other_resident)
+    url = reverse("backoffice:procedure_bulk", args=[canteen.pk])
+    client.force_login(other_agent)
+    assert client.post(url, {"code": "review", "selection": [first.pk]}).status_code == 404
+    client.force_login(agent)
+    client.post(url, {"code": "review", "selection": [first.pk, second.pk]})
+    assert set(Submission.objects.values_list("state", flat=True)) == {"review"}
+    response = client.post(url, {"code": "close", "selection": [first.pk]}, follow=True)
+    assert "Motivez la décision" in response.text
+    client.post(url, {"code": "close", "reason": "Doublon", "selection": [first.pk]})
+    first.refresh_from_db()
+    assert first.state == Submission.State.WITHOUT_FOLLOW_UP

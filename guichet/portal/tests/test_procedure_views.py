@@ -209,3 +209,48 @@ def test_the_vault_adds_documents_and_refuses_bad_dates(client, resident, valid_
         assert "date valide" in response.text and 'value="Facture EDF"' in response.text
     else:
         assert "Facture EDF" in client.get(reverse("portal:vault")).text
+
+
+def test_autosave_keeps_what_is_typed_without_moving_on(client, canteen, resident):
+    client.force_login(resident)
+    submission = _start(client, canteen)
+    response = client.post(_step(submission, 0), {"parent_name": "Durand-Roy", "phone": "12",
+                                                  "action": "autosave"})
+    assert response.status_code == 204
+    submission.refresh_from_db()
+    assert submission.answers["parent_name"] == "Durand-Roy"
+    assert submission.answers["phone"] == "12"  # kept as typed, checked again before sending
+
+
+def test_a_reply_with_files_to_a_documents_request_sends_the_pieces(client, canteen, resident,
+                                                                    agent):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from guichet.procedures.services import (
+        submission_attach,
+        submission_request_documents,
+        submission_save_page,
+        submission_submit,
+    )
+    from guichet.procedures.tests.fixtures import ANSWERS, checked_pdf
+
+    submission = submission_start(procedure=canteen, user=resident)
+    submission_save_page(submission=submission, index=0, page_answers=ANSWERS, user=resident)
+    submission.refresh_from_db()
+    submission_attach(submission=submission, slot="proof_of_address", checked=checked_pdf(),
+                      user=resident)
+    submission = submission_submit(submission=submission, user=resident)
+    submission_request_documents(submission=submission, agent=agent, documents=["RIB"],
+                                 due_on=timezone.localdate() + dt.timedelta(days=5),
+                                 message="")
+    client.force_login(resident)
+    url = reverse("portal:case_by_token", args=[submission.case.token])
+    client.post(url, {"body": "Une question : quel RIB ?"})
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.WAITING_DOCUMENTS
+    assert submission.case.status == "waiting"
+    client.post(url, {"body": "Le voici.", "attachments": [pdf_upload("rib.pdf")]})
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.REVIEW

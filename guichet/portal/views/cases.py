@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from guichet.cases.models import Attachment, Case, Event
+from guichet.cases.models import Attachment, Case, Event, Status
 from guichet.cases.selectors import agent_can_handle, case_handler, cases_for_resident
-from guichet.cases.services import CaseError, case_resident_reply
+from guichet.cases.services import CaseError, case_move, case_resident_reply
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
+from guichet.procedures.models import Submission
+from guichet.procedures.services import ProcedureError, submission_provide_documents
 
 from ..forms import ReplyForm
 from ..receipt import receipt_pdf_bytes
@@ -46,10 +48,8 @@ def case_by_token(request, token):
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            case_resident_reply(case=case, body=form.cleaned_data["body"],
-                                files=form.cleaned_data["attachments"],
-                                user=request.user if request.user.is_authenticated else None)
-        except CaseError as exc:
+            _resident_reply(request, case, form.cleaned_data)
+        except (CaseError, ProcedureError) as exc:
             error = str(exc)
         else:
             messages.success(request, "Votre message a été envoyé au service.")
@@ -60,6 +60,22 @@ def case_by_token(request, token):
         "case": case, "events": events, "form": form, "error": error,
         "handler": case_handler(case),
     })
+
+
+def _resident_reply(request, case: Case, data: dict) -> None:
+    """A reply; for a procedure file waiting for documents, files sent here are the requested
+    pieces (the file goes back to instruction), and a question alone keeps it waiting."""
+    user = request.user if request.user.is_authenticated else None
+    submission = Submission.objects.filter(
+        case=case, state=Submission.State.WAITING_DOCUMENTS).first()
+    if submission is not None and data["attachments"]:
+        submission_provide_documents(submission=submission, user=user,
+                                     files=data["attachments"], message=data["body"])
+        return
+    case_resident_reply(case=case, body=data["body"], files=data["attachments"], user=user)
+    if submission is not None:
+        case_move(case=case, status=Status.WAITING, user=user,
+                  reason="En attente des pièces demandées")
 
 
 def receipt_pdf(request, token):

@@ -183,6 +183,9 @@ def submission_step(request, token, index):
         elif action == "previous":
             _save(submission, index, _kept_answers(form), request)
             return _next_url(submission, index, submission.answers, backwards=True)
+        elif action == "autosave":
+            _save(submission, index, _kept_answers(form), request)
+            return HttpResponse(status=204)
         elif form.is_valid() and _attach_page_files(request, submission, page, form, files):
             page_answers = form.answers_of_page()
             merged = {**answers, **page_answers}
