@@ -46,6 +46,7 @@ bench: install
 	$(PY) bench/reports.py
 	$(PY) bench/appointments.py
 	$(PY) bench/search.py
+	$(PY) bench/procedures.py
 
 clean:
 	rm -rf $(VENV) var node_modules
