@@ -168,9 +168,8 @@ class FieldForm(Form):
                   for i, p in enumerate(pages) for f in p.get("fields", [])
                   if f.get("type") == "block"]
         self.fields["parent"].choices = [("", "Non, directement dans la page"), *blocks]
-        self.fields["condition_field"].choices = [("", "Toujours afficher"), *[
-            (f["key"], f["label"]) for f in definitions.all_fields(definition)
-            if f.get("type") not in ("title", "explanation", "block", "file")]]
+        self.fields["condition_field"].choices = _condition_choices(definition,
+                                                                    "Toujours afficher")
 
     def clean(self):
         cleaned = super().clean()
@@ -196,10 +195,8 @@ class FieldForm(Form):
                 field["widget"] = data.get("widget") or "radio"
         if data["type"] == "block":
             field["fields"] = []
-        if data.get("condition_field"):
-            field["condition"] = {"field": data["condition_field"],
-                                  "op": data["condition_op"] or "eq",
-                                  "value": data.get("condition_value", "")}
+        if _condition(data):
+            field["condition"] = _condition(data)
         return field
 
 
@@ -215,6 +212,89 @@ class DocumentForm(Form):
                  ("docx", "DOCX")], help_text="Aucun coché : tous les formats acceptés.")
     max_mb = forms.IntegerField(label="Taille maximale (Mo)", required=False, min_value=1,
                                 max_value=50)
+    condition_field = forms.ChoiceField(label="Demander seulement si la réponse à",
+                                        required=False)
+    condition_op = forms.ChoiceField(label="Condition", required=False,
+                                     choices=list(OPERATORS.items()))
+    condition_value = forms.CharField(label="Valeur", required=False, max_length=200)
+
+    def __init__(self, *args, definition: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition_field"].choices = _condition_choices(definition, "Toujours")
+
+
+def _condition_choices(definition: dict, empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *[(f["key"], f["label"]) for f in definitions.all_fields(definition)
+                           if f.get("type") not in ("title", "explanation", "block", "file")]]
+
+
+def _condition(data: dict) -> dict | None:
+    if not data.get("condition_field"):
+        return None
+    return {"field": data["condition_field"], "op": data.get("condition_op") or "eq",
+            "value": data.get("condition_value", "")}
+
+
+class WorkflowForm(Form):
+    """Who may take each step, the automatic jumps, and the agents' private fields."""
+
+    expire_documents_after_days = forms.IntegerField(
+        label="Classer sans suite un dossier dont les pièces demandées ne sont pas reçues, "
+              "ce nombre de jours après la date limite (0 : jamais)",
+        min_value=0, max_value=365, initial=0)
+    on_submit_field = forms.ChoiceField(label="Mettre en instruction dès le dépôt si la "
+                                              "réponse à", required=False)
+    on_submit_op = forms.ChoiceField(label="Condition de mise en instruction", required=False,
+                                     choices=list(OPERATORS.items()))
+    on_submit_value = forms.CharField(label="Valeur attendue", required=False, max_length=200)
+    annotations = forms.CharField(
+        label="Annotations privées des agents (une par ligne)", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : Avis de la commission. Jamais montrées à l'usager.")
+
+    def __init__(self, *args, definition: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        from guichet.procedures.services import TRANSITIONS, transition_roles
+
+        roles = [(value, label) for value, label in Membership.Role.choices
+                 if value != Membership.Role.DPO]
+        self.transition_names = []
+        for code, transition in TRANSITIONS.items():
+            name = f"roles_{code}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=f"« {transition['label']} » : rôles autorisés", choices=roles,
+                widget=forms.CheckboxSelectMultiple, initial=transition_roles(definition, code),
+                error_messages={"required": "Cochez au moins un rôle."})
+            self.transition_names.append(name)
+        self.fields["on_submit_field"].choices = _condition_choices(definition, "Jamais")
+        workflow = definition.get("workflow", {})
+        self.fields["expire_documents_after_days"].initial = workflow.get(
+            "expire_documents_after_days", 0)
+        rule = (workflow.get("on_submit") or {}).get("condition") or {}
+        self.fields["on_submit_field"].initial = rule.get("field", "")
+        self.fields["on_submit_op"].initial = rule.get("op", "eq")
+        self.fields["on_submit_value"].initial = rule.get("value", "")
+        self.fields["annotations"].initial = "\n".join(
+            a["label"] for a in definition.get("annotations", []))
+
+    def apply(self, definition: dict) -> dict:
+        from guichet.procedures.services import TRANSITIONS
+
+        data = self.cleaned_data
+        workflow = {code: data[f"roles_{code}"] for code in TRANSITIONS}
+        workflow["expire_documents_after_days"] = data["expire_documents_after_days"] or 0
+        if data.get("on_submit_field"):
+            workflow["on_submit"] = {"to": "review", "condition": {
+                "field": data["on_submit_field"], "op": data.get("on_submit_op") or "eq",
+                "value": data.get("on_submit_value", "")}}
+        labels = [line.strip()[:100] for line in data["annotations"].splitlines()
+                  if line.strip()]
+        annotations = []
+        for label in labels[:20]:
+            key = slugify(label).replace("-", "_")[:40] or "annotation"
+            if key not in {a["key"] for a in annotations}:
+                annotations.append({"key": key, "label": label})
+        return {**definition, "workflow": workflow, "annotations": annotations}
 
 
 def _definition(procedure) -> dict:
@@ -229,7 +309,8 @@ def procedure_builder(request, pk):
     procedure = _builder_procedure(request, pk)
     definition = _definition(procedure)
     field_form = FieldForm(definition=definition)
-    document_form = DocumentForm(prefix="piece")
+    document_form = DocumentForm(prefix="piece", definition=definition)
+    workflow_form = WorkflowForm(prefix="circuit", definition=definition)
     if request.method == "POST":
         action = request.POST.get("action", "")
         changed = False
@@ -252,7 +333,7 @@ def procedure_builder(request, pk):
                 target.append(field)
                 changed = True
         elif action == "add_document":
-            document_form = DocumentForm(request.POST, prefix="piece")
+            document_form = DocumentForm(request.POST, prefix="piece", definition=definition)
             if document_form.is_valid():
                 data = document_form.cleaned_data
                 key = slugify(data["label"]).replace("-", "_")[:40] or "piece"
@@ -262,7 +343,13 @@ def procedure_builder(request, pk):
                 definition["documents"].append({
                     "key": key, "label": data["label"], "type": data["type"],
                     "help": data["help"], "required": data["required"],
-                    "formats": data["formats"], "max_mb": data["max_mb"]})
+                    "formats": data["formats"], "max_mb": data["max_mb"],
+                    **({"condition": _condition(data)} if _condition(data) else {})})
+                changed = True
+        elif action == "workflow":
+            workflow_form = WorkflowForm(request.POST, prefix="circuit", definition=definition)
+            if workflow_form.is_valid():
+                definition = workflow_form.apply(definition)
                 changed = True
         elif action in ("delete_field", "up", "down"):
             changed = _move_field(definition, request.POST.get("key", ""), action)
@@ -290,8 +377,9 @@ def procedure_builder(request, pk):
     return render(request, "backoffice/procedures/builder.html", {
         "procedure": procedure, "pages": pages, "documents": definition["documents"],
         "field_form": field_form, "document_form": document_form,
+        "workflow_form": workflow_form,
         "problems": publication_problems(procedure), "types": DOCUMENT_TYPES,
-    }, status=400 if field_form.errors or document_form.errors else 200)
+    }, status=400 if field_form.errors or document_form.errors or workflow_form.errors else 200)
 
 
 def _move_field(definition: dict, key: str, action: str) -> bool:

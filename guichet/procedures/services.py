@@ -349,6 +349,10 @@ def submission_submit(*, submission: Submission, user=None, requester_name: str 
     submission.save()
     if procedure.owes_acknowledgement:
         _send_acknowledgement(submission)
+    rule = submission.definition.get("workflow", {}).get("on_submit")
+    if rule and rule.get("to") == State.REVIEW and holds(rule.get("condition"), answers):
+        _move(submission, State.REVIEW, agent=None,
+              reason="Mise en instruction automatique (règle de la démarche)")
     return submission
 
 
@@ -556,6 +560,34 @@ def submissions_record_implicit_decisions(*, today: dt.date | None = None) -> tu
             case_message_resident(case=submission.case, body=body, user=None)
             decided += 1
     return warned, decided
+
+
+def submissions_expire_document_requests(*, today: dt.date | None = None) -> int:
+    """The workflow's automatic jump after a delay: a file still waiting for documents N days
+    after their deadline is closed without follow-up, the resident told why (N set per
+    procedure; none by default)."""
+    today = today or timezone.localdate()
+    closed = 0
+    waiting = Submission.objects.filter(state=State.WAITING_DOCUMENTS,
+                                        documents_due_on__lt=today).select_related("version")
+    for item in waiting:
+        days = int(item.definition.get("workflow", {}).get("expire_documents_after_days") or 0)
+        if not days or item.documents_due_on + dt.timedelta(days=days) >= today:
+            continue
+        with transaction.atomic():
+            submission = _locked(item)
+            if submission.state != State.WAITING_DOCUMENTS:
+                continue
+            submission.decided_at = timezone.now()
+            _move(submission, State.WITHOUT_FOLLOW_UP, agent=None,
+                  reason="Pièces non reçues dans le délai (règle de la démarche)")
+            case_message_resident(
+                case=submission.case, user=None,
+                body=f"Les pièces demandées pour le {submission.documents_due_on:%d/%m/%Y} "
+                     "n'ont pas été reçues : votre dossier est classé sans suite. Vous pouvez "
+                     "déposer une nouvelle demande.")
+            closed += 1
+    return closed
 
 
 def drafts_expire(*, now: dt.datetime | None = None, warn_days: int = 3) -> tuple[int, int]:

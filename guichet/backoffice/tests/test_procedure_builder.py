@@ -71,3 +71,26 @@ def test_it_checks_ownership(client, canteen, agent, other_agent):
     client.force_login(other_agent)
     assert client.get(reverse("backoffice:procedure_builder",
                               args=[canteen.pk])).status_code == 403
+
+
+def test_the_workflow_roles_jumps_and_annotations_are_set_in_the_builder(
+        client, procedure_admin, canteen):
+    client.force_login(procedure_admin)
+    builder = reverse("backoffice:procedure_builder", args=[canteen.pk])
+    data = {"action": "workflow", "circuit-expire_documents_after_days": "10",
+            "circuit-on_submit_field": "allocataire", "circuit-on_submit_op": "eq",
+            "circuit-on_submit_value": "oui",
+            "circuit-annotations": "Avis de la commission\nMontant proposé"}
+    for code in ("review", "request_documents", "resume", "reject", "close"):
+        data[f"circuit-roles_{code}"] = ["agent", "manager", "admin"]
+    response = client.post(builder, data)
+    assert response.status_code == 400 and "Cochez au moins un rôle" in response.text
+    data["circuit-roles_accept"] = ["manager"]
+    client.post(builder, data)
+    canteen.refresh_from_db()
+    workflow = canteen.definition["workflow"]
+    assert workflow["accept"] == ["manager"] and workflow["expire_documents_after_days"] == 10
+    assert workflow["on_submit"]["condition"]["field"] == "allocataire"
+    assert [a["key"] for a in canteen.definition["annotations"]] == [
+        "avis_de_la_commission", "montant_propose"]
+    assert "Montant proposé" in client.get(builder).text

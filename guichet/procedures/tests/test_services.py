@@ -292,3 +292,25 @@ def test_drafts_expire_after_a_warning(canteen, resident):
     assert "sera supprimé" in mail.outbox[-1].subject
     assert drafts_expire(now=expiry + dt.timedelta(minutes=1)) == (0, 1)
     assert not Submission.objects.filter(pk=submission.pk).exists()
+
+
+def test_automatic_jumps_on_submit_and_after_the_documents_deadline(
+        unit, procedure_admin, resident, agent):
+    from guichet.procedures.services import submissions_expire_document_requests
+
+    definition = {**CANTEEN, "workflow": {
+        "expire_documents_after_days": 5,
+        "on_submit": {"to": "review", "condition": {"field": "allocataire", "op": "eq",
+                                                    "value": "non"}}}}
+    procedure = make_procedure(unit, definition=definition, publisher=procedure_admin)
+    submission = submission_submit(submission=_filled(procedure, resident), user=resident)
+    assert submission.state == Submission.State.REVIEW
+    due = timezone.localdate() + dt.timedelta(days=3)
+    submission_request_documents(submission=submission, agent=agent, documents=["RIB"],
+                                 due_on=due, message="")
+    assert submissions_expire_document_requests(today=due + dt.timedelta(days=5)) == 0
+    assert submissions_expire_document_requests(today=due + dt.timedelta(days=6)) == 1
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.WITHOUT_FOLLOW_UP
+    assert "n'ont pas été reçues" in submission.case.events.filter(
+        kind=Event.Kind.AGENT_MESSAGE).last().body
