@@ -18,6 +18,9 @@ class Kind:
     on_status_changed: Callable | None = None
     # Days after closure during which the requester may re-open the case (0: never).
     reopen_days: int = 0
+    # The kind moves its cases through its own workflow (a procedure file): the generic status
+    # change, closure, merge and "waiting for the resident" are refused for them.
+    own_workflow: bool = False
 
 
 _KINDS: dict[str, Kind] = {}

@@ -194,6 +194,12 @@ def _check_agent(case: Case, agent) -> None:
         raise CaseError("Vous n'êtes pas habilité à traiter cette demande.")
 
 
+def _check_generic_workflow(case: Case) -> None:
+    if case.kind_info.own_workflow:
+        raise CaseError("Ce dossier suit son propre circuit d'instruction : changez son état "
+                        "depuis la page du dossier.")
+
+
 @transaction.atomic
 def case_reply(*, case: Case, agent, body: str, files: Sequence[CheckedFile] = (),
                wait_for_resident: bool = False) -> Event:
@@ -211,6 +217,8 @@ def case_reply(*, case: Case, agent, body: str, files: Sequence[CheckedFile] = (
     if case.assignee_id is None:
         _assign(case, agent, actor=agent, now=now)
     target = Status.WAITING if wait_for_resident else Status.IN_PROGRESS
+    if case.kind_info.own_workflow:
+        target = case.status  # a message does not move a file through its workflow
     if case.status != target and case.can_become(target) and case.status != Status.RESOLVED:
         _set_status(case, target, actor=agent, now=now)
     journal_record(actor=agent, action=Entry.Action.CASE_REPLIED, case=case,
@@ -328,6 +336,7 @@ def case_transfer(*, case: Case, unit, reason: str, acting_user) -> Case:
 def case_change_status(*, case: Case, status: str, acting_user, reason: str = "") -> Case:
     case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
     _check_agent(case, acting_user)
+    _check_generic_workflow(case)
     _set_status(case, status, actor=acting_user, now=timezone.now(), reason=reason)
     journal_record(actor=acting_user, action=Entry.Action.CASE_STATUS, case=case, status=status)
     return case
@@ -338,6 +347,7 @@ def case_close(*, case: Case, acting_user, message: str) -> Case:
     """Close with a resolution message to the resident, who is told by email."""
     case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
     _check_agent(case, acting_user)
+    _check_generic_workflow(case)
     if not message.strip():
         raise CaseError("Écrivez le message de clôture adressé à l'usager.")
     if not case.can_become(Status.CLOSED):
@@ -487,6 +497,7 @@ def case_merge(*, case: Case, into: Case, acting_user) -> Case:
         raise CaseError("Choisissez une autre demande.")
     _check_agent(case, acting_user)
     _check_agent(into, acting_user)
+    _check_generic_workflow(case)
     if not into.is_open:
         raise CaseError("La demande d'origine est close : rouvrez-la ou choisissez-en une "
                         "autre.")

@@ -9,4 +9,5 @@ class ProceduresConfig(AppConfig):
         from guichet.cases import kinds
 
         kinds.register("procedure", "Démarche en ligne",
-                       next_step="Votre dossier est en cours d'instruction.")
+                       next_step="Votre dossier est en cours d'instruction.",
+                       own_workflow=True)

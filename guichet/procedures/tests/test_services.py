@@ -314,3 +314,18 @@ def test_automatic_jumps_on_submit_and_after_the_documents_deadline(
     assert submission.state == Submission.State.WITHOUT_FOLLOW_UP
     assert "n'ont pas été reçues" in submission.case.events.filter(
         kind=Event.Kind.AGENT_MESSAGE).last().body
+
+
+def test_the_generic_status_change_close_and_merge_are_refused_for_a_file(canteen, resident,
+                                                                         agent):
+    from guichet.cases.services import CaseError, case_change_status, case_close, case_reply
+
+    submission = submission_submit(submission=_filled(canteen, resident), user=resident)
+    case = submission.case
+    with pytest.raises(CaseError, match="circuit d'instruction"):
+        case_change_status(case=case, status=CaseStatus.RESOLVED, acting_user=agent)
+    with pytest.raises(CaseError, match="circuit d'instruction"):
+        case_close(case=case, acting_user=agent, message="Fini")
+    case_reply(case=case, agent=agent, body="Bien reçu.", wait_for_resident=True)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NEW  # a message does not move the file
