@@ -297,6 +297,26 @@ class WorkflowForm(Form):
         return {**definition, "workflow": workflow, "annotations": annotations}
 
 
+def _find_field(definition: dict, key: str) -> tuple[int, list, int] | None:
+    """(page index, the list holding it, its position) of a field or a block's child."""
+    for page_index, page in enumerate(definition["pages"]):
+        containers = [page["fields"]] + [f.get("fields", []) for f in page["fields"]
+                                         if f.get("type") == "block"]
+        for fields in containers:
+            for position, field in enumerate(fields):
+                if field["key"] == key:
+                    return page_index, fields, position
+    return None
+
+
+def _field_initial(field: dict, page_index: int) -> dict:
+    condition = field.get("condition") or {}
+    return {**{k: v for k, v in field.items() if k not in ("choices", "condition", "fields")},
+            "page": page_index, "choices": "\n".join(field.get("choices", [])),
+            "condition_field": condition.get("field", ""), "condition_op": condition.get("op"),
+            "condition_value": condition.get("value", "")}
+
+
 def _definition(procedure) -> dict:
     definition = copy.deepcopy(procedure.definition or definitions.EMPTY)
     definition.setdefault("pages", [])
@@ -311,6 +331,12 @@ def procedure_builder(request, pk):
     field_form = FieldForm(definition=definition)
     document_form = DocumentForm(prefix="piece", definition=definition)
     workflow_form = WorkflowForm(prefix="circuit", definition=definition)
+    editing = request.POST.get("original_key") or request.GET.get("champ", "")
+    found = _find_field(definition, editing) if editing else None
+    if found and request.method == "GET":
+        page_index, fields, position = found
+        field_form = FieldForm(initial=_field_initial(fields[position], page_index),
+                               definition=definition)
     if request.method == "POST":
         action = request.POST.get("action", "")
         changed = False
@@ -331,6 +357,15 @@ def procedure_builder(request, pk):
                     key = field_form.cleaned_data["parent"].split(":", 1)[1]
                     target = next(f for f in page["fields"] if f["key"] == key)["fields"]
                 target.append(field)
+                changed = True
+        elif action == "update_field" and found:
+            field_form = FieldForm(request.POST, definition=definition)
+            if field_form.is_valid():
+                _, fields, position = found
+                updated = field_form.to_field()
+                if fields[position].get("type") == "block" and updated["type"] == "block":
+                    updated["fields"] = fields[position].get("fields", [])
+                fields[position] = updated
                 changed = True
         elif action == "add_document":
             document_form = DocumentForm(request.POST, prefix="piece", definition=definition)
@@ -377,7 +412,7 @@ def procedure_builder(request, pk):
     return render(request, "backoffice/procedures/builder.html", {
         "procedure": procedure, "pages": pages, "documents": definition["documents"],
         "field_form": field_form, "document_form": document_form,
-        "workflow_form": workflow_form,
+        "workflow_form": workflow_form, "editing": editing if found else "",
         "problems": publication_problems(procedure), "types": DOCUMENT_TYPES,
     }, status=400 if field_form.errors or document_form.errors or workflow_form.errors else 200)
 

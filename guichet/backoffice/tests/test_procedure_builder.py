@@ -94,3 +94,18 @@ def test_the_workflow_roles_jumps_and_annotations_are_set_in_the_builder(
     assert [a["key"] for a in canteen.definition["annotations"]] == [
         "avis_de_la_commission", "montant_propose"]
     assert "Montant proposé" in client.get(builder).text
+
+
+def test_a_field_is_edited_in_place(client, procedure_admin, canteen):
+    client.force_login(procedure_admin)
+    builder = reverse("backoffice:procedure_builder", args=[canteen.pk])
+    response = client.get(builder, {"champ": "caf_number"})
+    assert "Modifier le champ" in response.text and 'value="[0-9]{7}"' in response.text
+    client.post(builder, {"action": "update_field", "original_key": "caf_number", "page": "0",
+                          "type": "text", "label": "Numéro CAF", "key": "caf_number",
+                          "purpose": "Tarif", "required": "on", "condition_field": "allocataire",
+                          "condition_op": "eq", "condition_value": "oui"})
+    canteen.refresh_from_db()
+    fields = canteen.definition["pages"][0]["fields"]
+    assert [f["key"] for f in fields][3] == "caf_number"
+    assert fields[3]["label"] == "Numéro CAF" and "pattern" not in fields[3]
