@@ -122,7 +122,24 @@ def procedure_edit(request, pk=None):
         "form": form, "procedure": procedure}, status=400 if form.errors else 200)
 
 
-class FieldForm(Form):
+class ConditionForm(Form):
+    """A display condition on an earlier answer, as the last fields of a builder form."""
+
+    condition_label, condition_empty = "Afficher seulement si la réponse à", "Toujours afficher"
+    condition_field = forms.ChoiceField(required=False)
+    condition_op = forms.ChoiceField(label="Condition", required=False,
+                                     choices=list(OPERATORS.items()))
+    condition_value = forms.CharField(label="Valeur", required=False, max_length=200)
+
+    def __init__(self, *args, definition: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition_field"].label = self.condition_label
+        self.fields["condition_field"].choices = _condition_choices(definition,
+                                                                    self.condition_empty)
+        self.order_fields([name for name in self.fields if not name.startswith("condition_")])
+
+
+class FieldForm(ConditionForm):
     page = forms.TypedChoiceField(label="Page", coerce=int)
     parent = forms.ChoiceField(label="Dans le bloc répétable", required=False)
     type = forms.ChoiceField(label="Type de champ", choices=list(FIELD_TYPES.items()))
@@ -153,14 +170,9 @@ class FieldForm(Form):
                                       required=False, max_length=200)
     prefill = forms.ChoiceField(label="Pré-remplir depuis le profil", required=False,
                                 choices=[("", "Non"), *PREFILL_SOURCES.items()])
-    condition_field = forms.ChoiceField(label="Afficher seulement si la réponse à",
-                                        required=False)
-    condition_op = forms.ChoiceField(label="Condition", required=False,
-                                     choices=list(OPERATORS.items()))
-    condition_value = forms.CharField(label="Valeur", required=False, max_length=200)
 
     def __init__(self, *args, definition: dict, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, definition=definition, **kwargs)
         pages = definitions.pages(definition)
         self.fields["page"].choices = [(i, f"{i + 1}. {p.get('title', '')}")
                                        for i, p in enumerate(pages)]
@@ -168,8 +180,6 @@ class FieldForm(Form):
                   for i, p in enumerate(pages) for f in p.get("fields", [])
                   if f.get("type") == "block"]
         self.fields["parent"].choices = [("", "Non, directement dans la page"), *blocks]
-        self.fields["condition_field"].choices = _condition_choices(definition,
-                                                                    "Toujours afficher")
 
     def clean(self):
         cleaned = super().clean()
@@ -200,7 +210,7 @@ class FieldForm(Form):
         return field
 
 
-class DocumentForm(Form):
+class DocumentForm(ConditionForm):
     label = forms.CharField(label="Pièce demandée", max_length=200)
     type = forms.ChoiceField(label="Type de document", choices=list(DOCUMENT_TYPES.items()))
     help = forms.CharField(label="Précision (ex. : de moins de 3 mois)", required=False,
@@ -212,15 +222,7 @@ class DocumentForm(Form):
                  ("docx", "DOCX")], help_text="Aucun coché : tous les formats acceptés.")
     max_mb = forms.IntegerField(label="Taille maximale (Mo)", required=False, min_value=1,
                                 max_value=50)
-    condition_field = forms.ChoiceField(label="Demander seulement si la réponse à",
-                                        required=False)
-    condition_op = forms.ChoiceField(label="Condition", required=False,
-                                     choices=list(OPERATORS.items()))
-    condition_value = forms.CharField(label="Valeur", required=False, max_length=200)
-
-    def __init__(self, *args, definition: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["condition_field"].choices = _condition_choices(definition, "Toujours")
+    condition_label, condition_empty = "Demander seulement si la réponse à", "Toujours"
 
 
 def _condition_choices(definition: dict, empty: str) -> list[tuple[str, str]]:

@@ -4,6 +4,8 @@ server, so it works without JavaScript), the documents, the summary and sending;
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -92,6 +94,19 @@ def _draft(request, token) -> Submission:
     return submission
 
 
+def draft_view(view):
+    """The draft behind the link, for its owner; once sent, its case page instead."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        submission = _draft(request, token)
+        if not submission.is_draft:
+            return redirect("portal:case_by_token", token=submission.case.token)
+        return view(request, submission, *args, **kwargs)
+
+    return wrapper
+
+
 def _steps(submission: Submission, answers: dict) -> list[dict]:
     """The step indicator: the visible pages, then documents if any, then the summary."""
     pages = definitions.pages(submission.definition)
@@ -161,10 +176,8 @@ def _block_counts(form_page: dict, request, answers: dict) -> dict:
     return counts
 
 
-def submission_step(request, token, index):
-    submission = _draft(request, token)
-    if not submission.is_draft:
-        return redirect("portal:case_by_token", token=submission.case.token)
+@draft_view
+def submission_step(request, submission, index):
     definition = submission.definition
     answers = submission.answers
     if index not in definitions.visible_pages(definition, answers):
@@ -197,14 +210,14 @@ def submission_step(request, token, index):
                 # with it (the server decides what is visible, JavaScript or not).
                 messages.info(request, "Vos réponses font apparaître d'autres questions sur "
                                        "cette page : complétez-les.")
-                return redirect("portal:submission_step", token=token, index=index)
+                return redirect("portal:submission_step", token=submission.token, index=index)
             if action == "save":
                 messages.success(request, "Votre brouillon est enregistré. Vous pouvez le "
                                           "reprendre depuis « Mes démarches ».")
                 return redirect("portal:my_procedures" if request.user.is_authenticated
                                 else "portal:submission_step", **(
                                     {} if request.user.is_authenticated
-                                    else {"token": token, "index": index}))
+                                    else {"token": submission.token, "index": index}))
             return _next_url(submission, index, submission.answers)
     else:
         form = definitions.page_form(definition, index, answers,
@@ -249,10 +262,8 @@ def _attach_page_files(request, submission, page, form, files) -> bool:
     return ok
 
 
-def submission_documents(request, token):
-    submission = _draft(request, token)
-    if not submission.is_draft:
-        return redirect("portal:case_by_token", token=submission.case.token)
+@draft_view
+def submission_documents(request, submission):
     user = request.user if request.user.is_authenticated else None
     answers = definitions.prune(submission.definition, submission.answers)
     documents = definitions.required_documents(submission.definition, answers)
@@ -285,7 +296,7 @@ def submission_documents(request, token):
         else:
             if request.POST.get("action") == "continue":
                 pass
-            return redirect("portal:submission_documents", token=token)
+            return redirect("portal:submission_documents", token=submission.token)
     files = submission_files_by_slot(submission)
     vault = {}
     if user:
@@ -315,10 +326,8 @@ def _summary_sections(submission: Submission, answers: dict) -> list[dict]:
     return sections
 
 
-def submission_summary(request, token):
-    submission = _draft(request, token)
-    if not submission.is_draft:
-        return redirect("portal:case_by_token", token=submission.case.token)
+@draft_view
+def submission_summary(request, submission):
     user = request.user if request.user.is_authenticated else None
     answers = definitions.prune(submission.definition, submission.answers)
     failing = definitions.validate(submission.definition, submission.answers)
@@ -347,13 +356,11 @@ def submission_summary(request, token):
     }, status=400 if error or (request.method == "POST" and form.errors) else 200)
 
 
-def submission_resume(request, token):
-    submission = _draft(request, token)
-    if not submission.is_draft:
-        return redirect("portal:case_by_token", token=submission.case.token)
+@draft_view
+def submission_resume(request, submission):
     visible = definitions.visible_pages(submission.definition, submission.answers)
     index = submission.page if submission.page in visible else visible[0]
-    return redirect("portal:submission_step", token=token, index=index)
+    return redirect("portal:submission_step", token=submission.token, index=index)
 
 
 @login_required
