@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from guichet.cases.services import CaseError, case_set_due
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.forms import Form
@@ -59,6 +60,16 @@ class RequestDocumentsForm(Form):
                 if line.strip()]
 
 
+class DeadlineForm(Form):
+    due_on = forms.DateField(label="Traiter le dossier avant le",
+                             input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                             error_messages={"invalid": "Saisissez une date, par exemple "
+                                             "31/12/2026."})
+    reason = forms.CharField(label="Pourquoi (visible par l'usager)", required=False,
+                             max_length=300)
+
+
 class DecisionForm(Form):
     code = forms.ChoiceField(label="Décision", widget=forms.RadioSelect, choices=[
         ("accept", "Accepter"), ("reject", "Refuser"), ("close", "Classer sans suite")])
@@ -103,6 +114,7 @@ def _page(request, submission, *, status=200, **forms_bound):
         "request_form": forms_bound.get("request_form") or RequestDocumentsForm(initial={
             "due_on": timezone.localdate() + dt.timedelta(days=15)}),
         "decision_form": forms_bound.get("decision_form") or DecisionForm(),
+        "deadline_form": forms_bound.get("deadline_form") or DeadlineForm(prefix="echeance"),
         "error": forms_bound.get("error", ""),
         "annotation_fields": [{"key": f["key"], "label": f["label"],
                                "value": submission.annotations.get(f["key"], "")}
@@ -140,6 +152,15 @@ def submission_action(request, reference):
             submission_decide(submission=item, agent=request.user,
                               code=form.cleaned_data["code"], reason=form.cleaned_data["reason"])
             messages.success(request, "La décision a été enregistrée et envoyée à l'usager.")
+        elif kind == "deadline":
+            form = DeadlineForm(request.POST, prefix="echeance")
+            if not form.is_valid():
+                return _page(request, item, status=400, deadline_form=form)
+            due = dt.datetime.combine(form.cleaned_data["due_on"], dt.time(17, 30),
+                                      tzinfo=timezone.get_current_timezone())
+            case_set_due(case=item.case, due_at=due, acting_user=request.user,
+                         reason=form.cleaned_data["reason"])
+            messages.success(request, "L'échéance du dossier est fixée.")
         elif kind == "annotations":
             keys = [f["key"] for f in item.procedure.definition.get("annotations", [])]
             submission_annotate(submission=item, agent=request.user, annotations={
@@ -152,7 +173,7 @@ def submission_action(request, reference):
             submission_take(submission=item, agent=request.user, code=form.cleaned_data["code"],
                             message=form.cleaned_data["message"])
             messages.success(request, "Le dossier a changé d'état.")
-    except ProcedureError as error:
+    except (ProcedureError, CaseError) as error:
         return _page(request, item, status=400, error=str(error))
     return redirect("backoffice:submission", reference=reference)
 

@@ -139,6 +139,23 @@ def sla_targets(*, unit, channel: str, category: str = "") -> tuple[int, int]:
 
 
 @transaction.atomic
+def case_set_due(*, case: Case, due_at: dt.datetime, acting_user, reason: str = "") -> Case:
+    """An agent sets the date the case must be handled by (a procedure's workflow step with a
+    deadline); the resident sees it as the announced date."""
+    _check_agent(case, acting_user)
+    if due_at <= timezone.now():
+        raise CaseError("L'échéance doit être dans le futur.")
+    Case.objects.filter(pk=case.pk).update(resolution_due_at=due_at)
+    case.resolution_due_at = due_at
+    _add_event(case, Event.Kind.PROGRESS, actor=acting_user,
+               body=f"Échéance fixée au {timezone.localtime(due_at):%d/%m/%Y}"
+               + (f" : {reason}" if reason else ""), due_at=due_at.isoformat())
+    journal_record(actor=acting_user, action=Entry.Action.CASE_UPDATED, case=case,
+                   due_at=due_at.isoformat())
+    return case
+
+
+@transaction.atomic
 def case_set_urgent(*, case: Case, urgent: bool, acting_user) -> Case:
     _check_agent(case, acting_user)
     Case.objects.filter(pk=case.pk).update(urgent=urgent)

@@ -92,3 +92,17 @@ def test_it_checks_ownership(client, canteen, resident, other_agent):
     assert client.get(reverse("backoffice:submission", args=[reference])).status_code == 403
     submission.refresh_from_db()
     assert submission.state == Submission.State.SUBMITTED
+
+
+def test_setting_a_deadline(client, canteen, resident, agent):
+    submission = _submitted(canteen, resident)
+    url = reverse("backoffice:submission_action", args=[submission.case.reference])
+    client.force_login(agent)
+    response = client.post(url, {"form": "deadline", "echeance-due_on": "01/01/2020"})
+    assert response.status_code == 400 and "dans le futur" in response.text
+    due = timezone.localdate() + dt.timedelta(days=20)
+    client.post(url, {"form": "deadline", "echeance-due_on": due.isoformat(),
+                      "echeance-reason": "Avis de la commission"})
+    submission.case.refresh_from_db()
+    assert timezone.localdate(submission.case.resolution_due_at) == due
+    assert "Avis de la commission" in submission.case.events.last().body
