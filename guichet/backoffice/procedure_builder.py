@@ -130,13 +130,23 @@ class ConditionForm(Form):
     condition_op = forms.ChoiceField(label="Condition", required=False,
                                      choices=list(OPERATORS.items()))
     condition_value = forms.CharField(label="Valeur", required=False, max_length=200)
+    condition_join = forms.ChoiceField(label="Combiner avec une seconde condition",
+                                       required=False, choices=[("all", "et"), ("any", "ou")])
+    condition2_field = forms.ChoiceField(label="Seconde condition : la réponse à",
+                                         required=False)
+    condition2_op = forms.ChoiceField(label="Seconde condition", required=False,
+                                      choices=list(OPERATORS.items()))
+    condition2_value = forms.CharField(label="Valeur de la seconde condition", required=False,
+                                       max_length=200)
 
     def __init__(self, *args, definition: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["condition_field"].label = self.condition_label
-        self.fields["condition_field"].choices = _condition_choices(definition,
-                                                                    self.condition_empty)
-        self.order_fields([name for name in self.fields if not name.startswith("condition_")])
+        choices = _condition_choices(definition, self.condition_empty)
+        self.fields["condition_field"].choices = choices
+        self.fields["condition2_field"].choices = [("", "Pas de seconde condition"),
+                                                   *choices[1:]]
+        self.order_fields([name for name in self.fields if not name.startswith("condition")])
 
 
 class FieldForm(ConditionForm):
@@ -162,6 +172,8 @@ class FieldForm(ConditionForm):
                           max_length=20)
     max = forms.CharField(label="Maximum (nombre ou date AAAA-MM-JJ)", required=False,
                           max_length=20)
+    min_length = forms.IntegerField(label="Longueur minimale", required=False, min_value=1,
+                                    max_value=5000)
     max_length = forms.IntegerField(label="Longueur maximale", required=False, min_value=1,
                                     max_value=5000)
     pattern = forms.CharField(label="Motif de validation (expression régulière)",
@@ -196,7 +208,7 @@ class FieldForm(ConditionForm):
         if field["key"][:1].isdigit() or not field["key"]:
             field["key"] = f"champ_{field['key']}"[:40]
         for name in ("help", "purpose", "min", "max", "pattern", "pattern_message", "prefill",
-                     "max_length"):
+                     "min_length", "max_length"):
             if data.get(name):
                 field[name] = data[name]
         if data["type"] in ("choice", "multichoice"):
@@ -231,10 +243,24 @@ def _condition_choices(definition: dict, empty: str) -> list[tuple[str, str]]:
 
 
 def _condition(data: dict) -> dict | None:
-    if not data.get("condition_field"):
-        return None
-    return {"field": data["condition_field"], "op": data.get("condition_op") or "eq",
-            "value": data.get("condition_value", "")}
+    """One condition, or two joined by « et » / « ou », from a ConditionForm's data."""
+    parts = [{"field": data[f"{prefix}_field"], "op": data.get(f"{prefix}_op") or "eq",
+              "value": data.get(f"{prefix}_value", "")}
+             for prefix in ("condition", "condition2") if data.get(f"{prefix}_field")]
+    if len(parts) == 2:
+        return {data.get("condition_join") or "all": parts}
+    return parts[0] if parts else None
+
+
+def _condition_initial(condition: dict | None) -> dict:
+    condition = condition or {}
+    join = "all" if "all" in condition else "any" if "any" in condition else ""
+    parts = condition.get(join, []) if join else [condition] if condition else []
+    initial = {"condition_join": join or "all"}
+    for prefix, part in zip(("condition", "condition2"), parts[:2], strict=False):
+        initial.update({f"{prefix}_field": part.get("field", ""),
+                        f"{prefix}_op": part.get("op"), f"{prefix}_value": part.get("value", "")})
+    return initial
 
 
 class WorkflowForm(Form):
@@ -312,11 +338,14 @@ def _find_field(definition: dict, key: str) -> tuple[int, list, int] | None:
 
 
 def _field_initial(field: dict, page_index: int) -> dict:
-    condition = field.get("condition") or {}
     return {**{k: v for k, v in field.items() if k not in ("choices", "condition", "fields")},
             "page": page_index, "choices": "\n".join(field.get("choices", [])),
-            "condition_field": condition.get("field", ""), "condition_op": condition.get("op"),
-            "condition_value": condition.get("value", "")}
+            **_condition_initial(field.get("condition"))}
+
+
+class PageSettingsForm(ConditionForm):
+    condition_label, condition_empty = "Afficher la page seulement si la réponse à", "Toujours"
+    title = forms.CharField(label="Titre de la page", max_length=200)
 
 
 def _definition(procedure) -> dict:
@@ -333,6 +362,11 @@ def procedure_builder(request, pk):
     field_form = FieldForm(definition=definition)
     document_form = DocumentForm(prefix="piece", definition=definition)
     workflow_form = WorkflowForm(prefix="circuit", definition=definition)
+    page_index = _page_index(definition, request.GET.get("page", ""))
+    page_form = PageSettingsForm(prefix="page", definition=definition, initial=(
+        {"title": definition["pages"][page_index]["title"],
+         **_condition_initial(definition["pages"][page_index].get("condition"))}
+        if page_index is not None else None))
     editing = request.POST.get("original_key") or request.GET.get("champ", "")
     found = _find_field(definition, editing) if editing else None
     if found and request.method == "GET":
@@ -342,13 +376,19 @@ def procedure_builder(request, pk):
     if request.method == "POST":
         action = request.POST.get("action", "")
         changed = False
-        if action == "add_page":
-            title = request.POST.get("page_title", "").strip()[:200]
-            if title:
-                definition["pages"].append({"title": title, "fields": []})
+        if action in ("add_page", "update_page"):
+            page_form = PageSettingsForm(request.POST, prefix="page", definition=definition)
+            index = _page_index(definition, request.POST.get("page_index", ""))
+            if page_form.is_valid():
+                page = {"title": page_form.cleaned_data["title"], "fields": []}
+                if _condition(page_form.cleaned_data):
+                    page["condition"] = _condition(page_form.cleaned_data)
+                if action == "update_page" and index is not None:
+                    definition["pages"][index] = {**page,
+                                                  "fields": definition["pages"][index]["fields"]}
+                else:
+                    definition["pages"].append(page)
                 changed = True
-            else:
-                messages.error(request, "Donnez un titre à la nouvelle page.")
         elif action == "add_field":
             field_form = FieldForm(request.POST, definition=definition)
             if field_form.is_valid():
@@ -405,7 +445,8 @@ def procedure_builder(request, pk):
             messages.success(request, "Le brouillon du formulaire est enregistré.")
             return redirect("backoffice:procedure_builder", pk=pk)
     labels = definitions.labels(definition)
-    pages = [{"index": i, "title": p.get("title", ""), "fields": [
+    pages = [{"index": i, "title": p.get("title", ""),
+              "condition_text": describe(p.get("condition"), labels), "fields": [
         {**f, "type_label": FIELD_TYPES.get(f.get("type"), "?"),
          "condition_text": describe(f.get("condition"), labels),
          "children": [{**c, "type_label": FIELD_TYPES.get(c.get("type"), "?")}
@@ -415,8 +456,18 @@ def procedure_builder(request, pk):
         "procedure": procedure, "pages": pages, "documents": definition["documents"],
         "field_form": field_form, "document_form": document_form,
         "workflow_form": workflow_form, "editing": editing if found else "",
+        "page_form": page_form, "editing_page": page_index,
         "problems": publication_problems(procedure), "types": DOCUMENT_TYPES,
-    }, status=400 if field_form.errors or document_form.errors or workflow_form.errors else 200)
+    }, status=400 if any(f.errors for f in (field_form, document_form, workflow_form,
+                                             page_form)) else 200)
+
+
+def _page_index(definition: dict, value: str) -> int | None:
+    try:
+        index = int(value)
+    except (TypeError, ValueError):
+        return None
+    return index if 0 <= index < len(definition["pages"]) else None
 
 
 def _move_field(definition: dict, key: str, action: str) -> bool:

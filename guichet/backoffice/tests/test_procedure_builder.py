@@ -109,3 +109,23 @@ def test_a_field_is_edited_in_place(client, procedure_admin, canteen):
     fields = canteen.definition["pages"][0]["fields"]
     assert [f["key"] for f in fields][3] == "caf_number"
     assert fields[3]["label"] == "Numéro CAF" and "pattern" not in fields[3]
+
+
+def test_pages_and_fields_take_conditions_joined_by_and_or(client, procedure_admin, canteen):
+    client.force_login(procedure_admin)
+    builder = reverse("backoffice:procedure_builder", args=[canteen.pk])
+    response = client.post(builder, {"action": "add_page", "page-title": ""})
+    assert response.status_code == 400
+    client.post(builder, {"action": "add_page", "page-title": "Aides",
+                          "page-condition_field": "allocataire", "page-condition_op": "eq",
+                          "page-condition_value": "oui", "page-condition_join": "any",
+                          "page-condition2_field": "parent_name",
+                          "page-condition2_op": "contains", "page-condition2_value": "Dur"})
+    canteen.refresh_from_db()
+    page = canteen.definition["pages"][-1]
+    assert page["condition"] == {"any": [
+        {"field": "allocataire", "op": "eq", "value": "oui"},
+        {"field": "parent_name", "op": "contains", "value": "Dur"}]}
+    response = client.get(builder, {"page": len(canteen.definition["pages"]) - 1})
+    assert 'value="Aides"' in response.text and 'value="Dur"' in response.text
+    assert "« Êtes-vous allocataire CAF ? » est égal à « oui »" in response.text
