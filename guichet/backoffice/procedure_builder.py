@@ -275,6 +275,12 @@ class WorkflowForm(Form):
     on_submit_op = forms.ChoiceField(label="Condition de mise en instruction", required=False,
                                      choices=list(OPERATORS.items()))
     on_submit_value = forms.CharField(label="Valeur attendue", required=False, max_length=200)
+    states = forms.CharField(
+        label="États intermédiaires propres à la démarche (un par ligne)", required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Par exemple : Avis de la commission. Un dossier y passe depuis "
+                  "l'instruction et en sort par une décision, une demande de pièces ou un "
+                  "retour en instruction.")
     annotations = forms.CharField(
         label="Annotations privées des agents (une par ligne)", required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -304,6 +310,8 @@ class WorkflowForm(Form):
         self.fields["on_submit_value"].initial = rule.get("value", "")
         self.fields["annotations"].initial = "\n".join(
             a["label"] for a in definition.get("annotations", []))
+        self.fields["states"].initial = "\n".join(
+            extra["label"] for extra in workflow.get("states", []))
 
     def apply(self, definition: dict) -> dict:
         from guichet.procedures.services import TRANSITIONS
@@ -315,14 +323,21 @@ class WorkflowForm(Form):
             workflow["on_submit"] = {"to": "review", "condition": {
                 "field": data["on_submit_field"], "op": data.get("on_submit_op") or "eq",
                 "value": data.get("on_submit_value", "")}}
-        labels = [line.strip()[:100] for line in data["annotations"].splitlines()
-                  if line.strip()]
-        annotations = []
-        for label in labels[:20]:
-            key = slugify(label).replace("-", "_")[:40] or "annotation"
-            if key not in {a["key"] for a in annotations}:
-                annotations.append({"key": key, "label": label})
-        return {**definition, "workflow": workflow, "annotations": annotations}
+        workflow["states"] = [{**item, "key": item["key"][:18], "roles": workflow["review"]}
+                              for item in _keyed(data["states"], limit=8)]
+        return {**definition, "workflow": workflow,
+                "annotations": _keyed(data["annotations"], limit=20)}
+
+
+def _keyed(lines: str, *, limit: int) -> list[dict]:
+    """One {"key", "label"} per non-empty line, keys unique."""
+    items: list[dict] = []
+    for line in lines.splitlines():
+        label = line.strip()[:100]
+        key = slugify(label).replace("-", "_")[:40]
+        if label and key and key not in {item["key"] for item in items}:
+            items.append({"key": key, "label": label})
+    return items[:limit]
 
 
 def _find_field(definition: dict, key: str) -> tuple[int, list, int] | None:

@@ -230,7 +230,7 @@ def procedure_submissions(request, pk):
     procedure = get_object_or_404(procedures_for_agent(request.user), pk=pk)
     columns = _columns(procedure, request)
     items = submissions_filtered(request.user, procedure, request.GET).select_related(
-        "case__assignee")
+        "case__assignee", "version")
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     rows = [{"submission": s, "values": [display(c, s.answers.get(c["key"])) for c in columns]}
             for s in page.object_list]
@@ -240,7 +240,10 @@ def procedure_submissions(request, pk):
         "procedure": procedure, "page": page, "rows": rows, "columns": columns,
         "all_fields": [f for f in definitions.all_fields(procedure.definition)
                        if f.get("type") not in DISPLAY_ONLY | {"file"}],
-        "states": Submission.State.choices[1:], "params": request.GET, "query": query.urlencode(),
+        "states": [*Submission.State.choices[1:], *[
+            (f"x_{extra['key']}", extra["label"])
+            for extra in procedure.definition.get("workflow", {}).get("states", [])]],
+        "params": request.GET, "query": query.urlencode(),
         "chosen": [c["key"] for c in columns],
     })
 

@@ -78,7 +78,9 @@ SUBSIDY = {
         {"key": "budget_file", "label": "Budget prévisionnel signé", "type": "budget",
          "required": False},
     ],
-    "workflow": {"review": ["reception", "agent", "manager", "admin"],
+    "workflow": {"states": [{"key": "commission", "label": "Avis de la commission",
+                             "roles": ["reception", "agent", "manager", "admin"]}],
+                 "review": ["reception", "agent", "manager", "admin"],
                  "request_documents": ["reception", "agent", "manager", "admin"],
                  "resume": ["reception", "agent", "manager", "admin"],
                  "accept": ["manager", "admin"], "reject": ["manager", "admin"],
@@ -308,6 +310,8 @@ def submissions_load(territory: Territory, procedures: list[Procedure], seed: in
         decider = territory.manager(unit) or territory.admin
         plan = ["draft", "submitted", "submitted", "review", "waiting_documents", "accepted",
                 "rejected", "without_follow_up"]
+        plan += [f"x_{extra['key']}" for extra in
+                 procedure.current_version.definition.get("workflow", {}).get("states", [])]
         for index, state in enumerate(plan):
             resident = residents[(count * 7 + index) % len(residents)]
             submission = _file(procedure, resident, rng)
@@ -332,6 +336,8 @@ def submissions_load(territory: Territory, procedures: list[Procedure], seed: in
                     submission=submission, agent=agent, documents=["Pièce complémentaire"],
                     due_on=timezone.localdate() + dt.timedelta(days=15),
                     message="Il manque une pièce à votre dossier.")
+            elif state.startswith("x_"):
+                submission_take(submission=submission, agent=agent, code=f"to_{state[2:]}")
             elif state in ("accepted", "rejected", "without_follow_up"):
                 code = {"accepted": "accept", "rejected": "reject",
                         "without_follow_up": "close"}[state]

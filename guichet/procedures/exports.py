@@ -17,12 +17,12 @@ def export_rows(procedure, submissions) -> Iterator[list[str]]:
               if f.get("type") not in DISPLAY_ONLY | {"file"}]
     yield ["Référence", "Déposé le", "État", "Demandeur", "Courriel",
            *[f["label"] for f in fields]]
-    for submission in submissions.select_related("case").iterator(chunk_size=2000):
+    for submission in submissions.select_related("case", "version").iterator(chunk_size=2000):
         case = submission.case
         yield [case.reference,
                timezone.localtime(submission.submitted_at).strftime("%d/%m/%Y %H:%M")
                if submission.submitted_at else "",
-               submission.get_state_display(), case.requester_name, case.requester_email,
+               submission.state_label, case.requester_name, case.requester_email,
                *[display(f, submission.answers.get(f["key"])) for f in fields]]
 
 

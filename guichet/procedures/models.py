@@ -167,6 +167,9 @@ class Submission(models.Model):
         State.WITHOUT_FOLLOW_UP: CaseStatus.CLOSED,
     }
     FINAL = (State.ACCEPTED, State.REJECTED, State.WITHOUT_FOLLOW_UP)
+    # States in which the administration is instructing: the implicit-decision clock runs.
+    # A procedure may add its own (e.g. "Avis de la commission"), stored as "x_<key>".
+    INSTRUCTING = (State.SUBMITTED, State.REVIEW)
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT,
                                   related_name="submissions")
@@ -208,7 +211,23 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.procedure} ({self.get_state_display()})"
+        return f"{self.procedure} ({self.state_label})"
+
+    @property
+    def state_label(self) -> str:
+        if self.state in self.State.values:
+            return self.State(self.state).label
+        for extra in self.version.definition.get("workflow", {}).get("states", []):
+            if f"x_{extra['key']}" == self.state:
+                return extra["label"]
+        return self.state
+
+    @property
+    def is_instructing(self) -> bool:
+        return self.state in self.INSTRUCTING or self.state.startswith("x_")
+
+    def case_status(self, state: str) -> str:
+        return self.CASE_STATUS.get(state, CaseStatus.IN_PROGRESS)
 
     @property
     def definition(self) -> dict:

@@ -42,8 +42,8 @@ def submissions_filtered(user, procedure: Procedure, params) -> QuerySet[Submiss
 
     items = submissions_for_agent(user).filter(procedure=procedure)
     state = params.get("etat", "")
-    if state in Submission.State.values:
-        items = items.filter(state=state)
+    if state in Submission.State.values or state.startswith("x_"):
+        items = items.filter(state=state[:20])
     for name, lookup in (("du", "submitted_at__date__gte"), ("au", "submitted_at__date__lte")):
         try:
             if params.get(name):

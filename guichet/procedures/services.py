@@ -56,7 +56,30 @@ DEFAULT_ROLES = [Membership.Role.AGENT, Membership.Role.MANAGER, Membership.Role
 
 
 def transition_roles(definition: dict, code: str) -> list[str]:
+    for extra in definition.get("workflow", {}).get("states", []):
+        if code == f"to_{extra['key']}":
+            return extra.get("roles") or DEFAULT_ROLES
     return definition.get("workflow", {}).get(code) or DEFAULT_ROLES
+
+
+def transitions(definition: dict) -> dict[str, dict]:
+    """The default workflow plus the procedure's own intermediate states: each is reached from
+    a file being instructed, and leaves like one (documents, decision, back to instruction)."""
+    extras = definition.get("workflow", {}).get("states", [])
+    if not extras:
+        return TRANSITIONS
+    keys = [f"x_{extra['key']}" for extra in extras]
+    result = {}
+    for code, transition in TRANSITIONS.items():
+        sources = list(transition["from"])
+        if code in ("review", "request_documents", "accept", "reject", "close"):
+            sources += keys
+        result[code] = {**transition, "from": sources}
+    for extra, key in zip(extras, keys, strict=True):
+        result[f"to_{extra['key']}"] = {
+            "label": f"Passer à « {extra['label']} »", "to": key,
+            "from": [State.SUBMITTED, State.REVIEW, *[k for k in keys if k != key]]}
+    return result
 
 
 def agent_roles(agent, unit) -> set[str]:
@@ -73,7 +96,7 @@ def allowed_transitions(submission: Submission, agent) -> list[tuple[str, str]]:
     if not agent_can_handle(agent, submission.case):
         return []
     roles = agent_roles(agent, submission.case.unit)
-    return [(code, t["label"]) for code, t in TRANSITIONS.items()
+    return [(code, t["label"]) for code, t in transitions(submission.definition).items()
             if submission.state in t["from"]
             and roles & set(transition_roles(submission.definition, code))]
 
@@ -372,14 +395,14 @@ def _send_acknowledgement(submission: Submission) -> None:
 # Instruction ---------------------------------------------------------------------------------
 
 def _check_transition(submission: Submission, code: str, agent) -> dict:
-    transition = TRANSITIONS.get(code)
+    transition = transitions(submission.definition).get(code)
     if transition is None:
         raise ProcedureError("Action inconnue.")
     if not agent_can_handle(agent, submission.case):
         raise ProcedureError("Vous n'êtes pas habilité à traiter ce dossier.")
     if code not in dict(allowed_transitions(submission, agent)):
         if submission.state not in transition["from"]:
-            raise ProcedureError(f"Un dossier « {submission.get_state_display()} » ne peut pas "
+            raise ProcedureError(f"Un dossier « {submission.state_label} » ne peut pas "
                                  f"passer à « {transition['label']} ».")
         raise ProcedureError("Votre rôle ne permet pas cette action sur cette démarche.")
     return transition
@@ -388,7 +411,7 @@ def _check_transition(submission: Submission, code: str, agent) -> dict:
 def _move(submission: Submission, state: str, *, agent, reason: str) -> None:
     submission.state = state
     submission.save()
-    submission.case = case_move(case=submission.case, status=Submission.CASE_STATUS[state],
+    submission.case = case_move(case=submission.case, status=submission.case_status(state),
                                 user=agent, reason=reason)
 
 
@@ -523,10 +546,10 @@ def submissions_record_implicit_decisions(*, today: dt.date | None = None) -> tu
     """Warn the handling unit ten days before an implicit decision, and record it once its date
     has passed. Returns (warnings, decisions)."""
     today = today or timezone.localdate()
-    open_states = [State.SUBMITTED, State.REVIEW]
+    closed = [State.DRAFT, State.WAITING_DOCUMENTS, *Submission.FINAL]
     warned = decided = 0
-    soon = Submission.objects.filter(
-        state__in=open_states, implicit_due_on__gt=today,
+    soon = Submission.objects.exclude(state__in=closed).filter(
+        implicit_due_on__gt=today,
         implicit_due_on__lte=today + dt.timedelta(days=WARN_DAYS_BEFORE_IMPLICIT),
         implicit_warned_at__isnull=True).select_related("case__unit", "procedure")
     for submission in soon:
@@ -538,11 +561,11 @@ def submissions_record_implicit_decisions(*, today: dt.date | None = None) -> tu
                                    case=submission.case, mandatory=True)
             Submission.objects.filter(pk=submission.pk).update(implicit_warned_at=timezone.now())
             warned += 1
-    due = Submission.objects.filter(state__in=open_states, implicit_due_on__lt=today)
+    due = Submission.objects.exclude(state__in=closed).filter(implicit_due_on__lt=today)
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             submission = _locked(Submission(pk=pk))
-            if submission.state not in open_states:
+            if not submission.is_instructing:
                 continue
             accept = submission.procedure.implicit == Procedure.Implicit.ACCEPT
             state = State.ACCEPTED if accept else State.REJECTED

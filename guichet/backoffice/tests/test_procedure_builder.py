@@ -80,7 +80,8 @@ def test_the_workflow_roles_jumps_and_annotations_are_set_in_the_builder(
     data = {"action": "workflow", "circuit-expire_documents_after_days": "10",
             "circuit-on_submit_field": "allocataire", "circuit-on_submit_op": "eq",
             "circuit-on_submit_value": "oui",
-            "circuit-annotations": "Avis de la commission\nMontant proposé"}
+            "circuit-annotations": "Avis de la commission\nMontant proposé",
+            "circuit-states": "Passage en commission"}
     for code in ("review", "request_documents", "resume", "reject", "close"):
         data[f"circuit-roles_{code}"] = ["agent", "manager", "admin"]
     response = client.post(builder, data)
@@ -93,6 +94,9 @@ def test_the_workflow_roles_jumps_and_annotations_are_set_in_the_builder(
     assert workflow["on_submit"]["condition"]["field"] == "allocataire"
     assert [a["key"] for a in canteen.definition["annotations"]] == [
         "avis_de_la_commission", "montant_propose"]
+    assert canteen.definition["workflow"]["states"] == [
+        {"key": "passage_en_commiss", "label": "Passage en commission",
+         "roles": ["agent", "manager", "admin"]}]
     assert "Montant proposé" in client.get(builder).text
 
 

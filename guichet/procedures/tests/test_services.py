@@ -329,3 +329,24 @@ def test_the_generic_status_change_close_and_merge_are_refused_for_a_file(cantee
     case_reply(case=case, agent=agent, body="Bien reçu.", wait_for_resident=True)
     case.refresh_from_db()
     assert case.status == CaseStatus.NEW  # a message does not move the file
+
+
+def test_a_procedure_adds_its_own_state_between_instruction_and_decision(
+        unit, procedure_admin, resident, agent, manager):
+    from guichet.procedures.services import allowed_transitions
+
+    definition = {**CANTEEN, "workflow": {"states": [
+        {"key": "commission", "label": "Avis de la commission", "roles": ["manager"]}]}}
+    procedure = make_procedure(unit, definition=definition, publisher=procedure_admin)
+    submission = submission_submit(submission=_filled(procedure, resident), user=resident)
+    submission_take(submission=submission, agent=agent, code="review")
+    assert "to_commission" not in dict(allowed_transitions(submission, agent))
+    with pytest.raises(ProcedureError, match="Votre rôle"):
+        submission_take(submission=submission, agent=agent, code="to_commission")
+    submission = submission_take(submission=submission, agent=manager, code="to_commission")
+    assert submission.state == "x_commission"
+    assert submission.state_label == "Avis de la commission"
+    assert submission.case.status == CaseStatus.IN_PROGRESS
+    assert submission.is_instructing  # the implicit-decision clock keeps running
+    submission = submission_decide(submission=submission, agent=agent, code="accept")
+    assert submission.state == Submission.State.ACCEPTED
