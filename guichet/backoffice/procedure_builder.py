@@ -197,6 +197,9 @@ class FieldForm(ConditionForm):
         cleaned = super().clean()
         if cleaned.get("parent") and cleaned.get("type") not in BLOCK_CHILD_TYPES:
             self.add_error("type", "Un bloc répétable ne peut contenir ni fichier ni bloc.")
+        if cleaned.get("parent") and cleaned.get("condition_field"):
+            self.add_error("condition_field", "Un champ d'un bloc répétable s'affiche toujours "
+                                              "avec son bloc : mettez la condition sur le bloc.")
         if cleaned.get("type") in ("choice", "multichoice") and not cleaned.get("choices"):
             self.add_error("choices", "Indiquez au moins un choix.")
         return cleaned

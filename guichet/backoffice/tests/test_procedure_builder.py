@@ -133,3 +133,19 @@ def test_pages_and_fields_take_conditions_joined_by_and_or(client, procedure_adm
     response = client.get(builder, {"page": len(canteen.definition["pages"]) - 1})
     assert 'value="Aides"' in response.text and 'value="Dur"' in response.text
     assert "« Êtes-vous allocataire CAF ? » est égal à « oui »" in response.text
+
+
+def test_a_block_child_cannot_have_its_own_condition(client, procedure_admin, canteen):
+    client.force_login(procedure_admin)
+    builder = reverse("backoffice:procedure_builder", args=[canteen.pk])
+    response = client.post(builder, {"action": "add_field", "page": "1",
+                                     "parent": "1:children", "type": "text",
+                                     "label": "Classe", "purpose": "x",
+                                     "condition_field": "allocataire", "condition_op": "eq",
+                                     "condition_value": "oui"})
+    assert response.status_code == 400 and "mettez la condition sur le bloc" in response.text
+    client.post(builder, {"action": "add_field", "page": "1", "parent": "1:children",
+                          "type": "text", "label": "Classe", "purpose": "x"})
+    canteen.refresh_from_db()
+    children = canteen.definition["pages"][1]["fields"][0]["fields"]
+    assert children[-1]["key"] == "classe"

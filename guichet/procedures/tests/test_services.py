@@ -350,3 +350,13 @@ def test_a_procedure_adds_its_own_state_between_instruction_and_decision(
     assert submission.is_instructing  # the implicit-decision clock keeps running
     submission = submission_decide(submission=submission, agent=agent, code="accept")
     assert submission.state == Submission.State.ACCEPTED
+
+
+def test_a_draft_cannot_be_sent_once_the_procedure_has_closed(canteen, resident):
+    submission = _filled(canteen, resident)
+    canteen.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    canteen.save()
+    with pytest.raises(ProcedureError, match="pas ouverte"):
+        submission_submit(submission=submission, user=resident)
+    submission.refresh_from_db()
+    assert submission.is_draft and submission.case is None
