@@ -120,6 +120,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too (not the shared in-memory database, whose table locks ignore the
     # busy timeout), so that concurrent tests behave as the demo does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation pays off for long reports, not for a web page: on searches over a million
+    # cases it cost more than the query itself (PG_JIT=1 turns it back on).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    if not env_bool("PG_JIT", False):
+        DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

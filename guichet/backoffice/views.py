@@ -37,6 +37,7 @@ from guichet.reports.selectors import map_settings
 from guichet.reports.services import reportable_categories
 
 from . import forms
+from . import inbox as inbox_module
 from .inbox import TAB_CODES, TABS, sort_cases, tab_counts, tab_filters
 
 
@@ -60,6 +61,14 @@ def _querystring(params, **changes) -> str:
         if value:
             query[key] = value
     return query.urlencode()
+
+
+def _shown_count(count: int) -> str:
+    from django.utils.formats import number_format
+
+    if count > inbox_module.CLOSED_COUNT_CAP:
+        return f"plus de {number_format(inbox_module.CLOSED_COUNT_CAP, force_grouping=True)}"
+    return str(count)
 
 
 @agent_required
@@ -106,9 +115,10 @@ def inbox(request):
     from guichet.intake.models import SavedFilter
 
     return render(request, "backoffice/inbox.html", {
-        "form": form, "page": page, "tab": tab,
+        "form": form, "page": page, "tab": tab, "count_cap": inbox_module.CLOSED_COUNT_CAP,
         "saved_filters": SavedFilter.objects.filter(user=user),
-        "tabs": [(t, counts[t.code], _querystring(request.GET, onglet=t.code, page=""))
+        "tabs": [(t, _shown_count(counts[t.code]),
+                  _querystring(request.GET, onglet=t.code, page=""))
                  for t in TABS],
         "querystring": _querystring(request.GET, page=""),
     })
@@ -480,7 +490,7 @@ def search(request):
     from guichet.cases.search import clean_query, search_cases
 
     query = clean_query(request.GET.get("q", ""))
-    results = search_cases(cases_for_agent(request.user), query).select_related(
+    results = search_cases(unit_ids=agent_unit_ids(request.user), query=query).select_related(
         "unit", "organisation", "assignee") if query else Case.objects.none()
     page = Paginator(results, 25).get_page(request.GET.get("page"))
     from urllib.parse import urlencode

@@ -107,6 +107,11 @@ class Case(models.Model):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["requester", "-created_at"]),
             models.Index(fields=["organisation", "status"]),
+            # The inbox's open tabs at any size: ordered by due date and counted from the
+            # index alone (every column the tab filters read is in it).
+            models.Index(fields=["unit", "resolution_due_at", "id", "status", "assignee",
+                                 "paused_at"], condition=models.Q(status__in=OPEN_STATUSES),
+                         name="case_open_by_due"),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +181,10 @@ class Event(models.Model):
         PROGRESS = "progress", "Avancement"
 
     INTERNAL_KINDS = (Kind.INTERNAL_NOTE,)
+    # Events whose text someone wrote, searched by the search box (receipts and notifications
+    # only repeat the subject, already searched on the case).
+    SEARCHED_KINDS = (Kind.SUBMITTED, Kind.RESIDENT_MESSAGE, Kind.AGENT_MESSAGE,
+                      Kind.INTERNAL_NOTE, Kind.PROGRESS, Kind.STATUS_CHANGED, Kind.TRANSFERRED)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -160,3 +160,14 @@ def test_reports_can_be_filtered_by_category_and_commune(client, territory, poth
     assert report.reference in html and other.reference not in html
     html = client.get(f"/agents/?commune={territory.slug}").content.decode()
     assert report.reference in html and other.reference not in html
+
+
+def test_finished_cases_are_counted_up_to_a_cap(client, agent, unit, monkeypatch):
+    from guichet.backoffice import inbox
+
+    monkeypatch.setattr(inbox, "CLOSED_COUNT_CAP", 2)
+    file_cases(unit, 3)
+    Case.objects.update(status=Status.CLOSED)
+    client.force_login(agent)
+    html = client.get(URL, {"onglet": "closed"}).content.decode()
+    assert "(plus de 2)" in html and "Plus de 2 demandes" in html

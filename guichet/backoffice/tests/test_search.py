@@ -59,3 +59,29 @@ def test_it_checks_ownership(client, other_agent, unit):
     client.force_login(other_agent)
     assert f">{case.reference}</a>" not in results(client, "Foch")
     assert f">{case.reference}</a>" not in results(client, case.reference)
+
+
+def test_numbers_find_a_phone_in_any_format_and_a_reference_by_its_number(client, agent,
+                                                                          unit):
+    called = submit(unit, "Éclairage", phone="06 12 34 56 78")
+    other = submit(unit, "Voirie", phone="03 87 00 00 00")
+    client.force_login(agent)
+    for query in ("+33 6 12 34 56 78", "0612345678", "06.12.34.56.78"):
+        html = results(client, query)
+        assert called.reference in html and f">{other.reference}</a>" not in html
+    number = other.reference.rsplit("-", 1)[1]
+    assert other.reference in results(client, number)
+
+
+def test_the_most_recent_matches_come_first_among_equals(client, agent, unit):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from guichet.cases.models import Case
+
+    old, new = submit(unit, "Lampadaire éteint"), submit(unit, "Lampadaire éteint")
+    Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+    client.force_login(agent)
+    html = results(client, "lampadaire")
+    assert html.index(new.reference) < html.index(old.reference)
