@@ -83,10 +83,12 @@ def measure_inbound(out, count):
 
     unit = Unit.objects.get(organisation__slug="montfleury-sur-orne", slug="voirie")
     raws = []
+    run = int(time.time())  # new Message-IDs each run: a message seen before is not filed again
     for n in range(count):
         msg = EmailMessage()
         msg["From"], msg["To"] = f"Habitant {n} <habitant{n}@example.net>", unit.email
-        msg["Subject"], msg["Message-ID"] = f"Trottoir abîmé n° {n}", f"<mesure-{n}@example.net>"
+        msg["Subject"] = f"Trottoir abîmé n° {n}"
+        msg["Message-ID"] = f"<mesure-{run}-{n}@example.net>"
         msg.set_content("Bonjour,\nle trottoir est abîmé devant chez moi.\nMerci.")
         raws.append(msg.as_bytes())
     started = time.perf_counter()
