@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test e2e lint bench install migrate clean
+.PHONY: demo test test-imap e2e lint bench install migrate clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ demo: migrate
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).
 test: install
-	$(PY) -m pytest -m "not e2e" -q
+	$(PY) -m pytest -m "not e2e and not imap" -q
+
+## make test-imap: fetching mail from a real IMAP server (needs Debian's dovecot-imapd).
+test-imap: install
+	$(PY) -m pytest -m imap -q
 
 ## make e2e: browser journeys with Debian's chromium and axe-core.
 e2e: install node_modules/axe-core/axe.min.js
