@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
 from guichet.cases.models import Channel
@@ -14,10 +16,13 @@ from guichet.cases.selectors import agent_unit_ids
 from guichet.cases.services import CaseError
 from guichet.intake.people import people_search
 from guichet.intake.services import intake_record
+from guichet.journal.models import Entry
+from guichet.journal.services import journal_record
 from guichet.lib.forms import Form
 from guichet.organisations.models import Unit
 from guichet.portal.forms import AttachmentsMixin, attachments_field
 from guichet.portal.receipt import receipt_pdf_bytes
+from guichet.procedures import definition as definitions
 
 from .views import _agent_case, agent_required
 
@@ -97,8 +102,35 @@ def intake(request):
             messages.success(request, f"Demande {case.reference} enregistrée pour "
                                       f"{unit.name}.")
             return redirect(case.get_backoffice_url())
+    from guichet.procedures.selectors import procedures_open
+
     return render(request, "backoffice/intake.html", {
-        "form": form, "query": query, "found": found, "resident": resident})
+        "form": form, "query": query, "found": found, "resident": resident,
+        "procedures": procedures_open().select_related("organisation") if resident else []})
+
+
+@agent_required
+@require_POST
+def procedure_on_behalf(request):
+    """Start a procedure for the resident on the phone or at the counter; the agent fills the
+    same steps as the resident would, and the file is the resident's."""
+    from django.shortcuts import get_object_or_404
+
+    from guichet.procedures.selectors import procedures_open
+    from guichet.procedures.services import ProcedureError, submission_start
+
+    resident = get_object_or_404(User, pk=request.POST.get("compte") or 0, is_active=True)
+    procedure = get_object_or_404(procedures_open(), pk=request.POST.get("demarche") or 0)
+    try:
+        submission = submission_start(procedure=procedure, user=resident, agent=request.user,
+                                      channel=request.POST.get("canal", ""))
+    except ProcedureError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('backoffice:intake')}?compte={resident.pk}")
+    journal_record(actor=request.user, action=Entry.Action.CASE_UPDATED, person=resident,
+                   procedure_started_for=procedure.pk)
+    first = definitions.visible_pages(submission.definition, submission.answers)[0]
+    return redirect("portal:submission_step", token=submission.token, index=first)
 
 
 @agent_required

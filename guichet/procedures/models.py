@@ -11,8 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.cases.models import Channel, new_token
 from guichet.cases.models import Status as CaseStatus
-from guichet.cases.models import new_token
 
 DEFAULT_APPEAL_ROUTES = (
     "Vous pouvez contester cette décision implicite de rejet dans un délai de deux mois : par "
@@ -177,6 +177,11 @@ class Submission(models.Model):
                                 related_name="submissions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="submissions")
+    # A file an agent fills for a resident (phone, counter, mail): the agent may open the draft.
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="saisi par", null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices,
+                               default=Channel.WEB)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     state = models.CharField("état", max_length=20, choices=State.choices, default=State.DRAFT)
     answers = models.JSONField(default=dict, blank=True)

@@ -176,11 +176,24 @@ def _prefill(procedure: Procedure, user) -> dict:
 
 
 @transaction.atomic
-def submission_start(*, procedure: Procedure, user=None) -> Submission:
+def submission_start(*, procedure: Procedure, user=None, agent=None,
+                     channel: str = Channel.WEB) -> Submission:
+    """A draft for a resident, or one an agent fills for them during a call or at the counter
+    (`agent`, with the channel): the file is then the resident's, entered by the agent."""
+    from guichet.cases.selectors import is_agent
+
+    if agent is not None:
+        if not is_agent(agent):
+            raise ProcedureError("Seuls les agents remplissent une démarche pour un usager.")
+        if user is None or not user.is_authenticated:
+            raise ProcedureError("Choisissez d'abord l'usager pour qui remplir la démarche.")
+        if channel not in (Channel.PHONE, Channel.COUNTER, Channel.MAIL):
+            raise ProcedureError("Indiquez le canal : téléphone, accueil ou courrier.")
     _check_open(procedure, user)
     now = timezone.now()
     submission = Submission(procedure=procedure, version=procedure.current_version,
                             user=user if user and user.is_authenticated else None,
+                            agent=agent, channel=channel if agent else Channel.WEB,
                             answers=_prefill(procedure, user), created_at=now, updated_at=now)
     submission.expires_at = submission.draft_expiry(now)
     submission.save()
@@ -190,6 +203,8 @@ def submission_start(*, procedure: Procedure, user=None) -> Submission:
 def _check_draft_owner(submission: Submission, user) -> None:
     if not submission.is_draft:
         raise ProcedureError("Ce dossier a déjà été envoyé : il ne peut plus être modifié.")
+    if user is not None and submission.agent_id and submission.agent_id == user.pk:
+        return
     if submission.user_id and (not user or submission.user_id != user.pk):
         raise ProcedureError("Ce brouillon ne vous appartient pas.")
 
@@ -255,7 +270,7 @@ def submission_attach(*, submission: Submission, slot: str, checked: CheckedFile
     _check_formats(spec, checked.content_type, checked.size)
     submission.files.filter(slot=slot).delete()
     item = _store_file(submission, slot, checked)
-    if save_to_vault and user and user.is_authenticated:
+    if save_to_vault and user and user.is_authenticated and submission.user_id == user.pk:
         document = Document(owner=user, type=spec.get("type") or "other",
                             title=spec.get("label", checked.original_name)[:200],
                             original_name=checked.original_name,
@@ -344,7 +359,9 @@ def submission_submit(*, submission: Submission, user=None, requester_name: str 
         "procedure__unit", "procedure__organisation", "version").get(pk=submission.pk)
     _check_draft_owner(submission, user)
     procedure = submission.procedure
-    _check_open(procedure, user)
+    on_behalf = user is not None and submission.agent_id == user.pk
+    resident = submission.user if on_behalf else user
+    _check_open(procedure, resident)
     if definitions.validate(submission.definition, submission.answers):
         raise ProcedureError("Certaines réponses sont manquantes ou incorrectes : reprenez les "
                              "étapes signalées.")
@@ -356,13 +373,14 @@ def submission_submit(*, submission: Submission, user=None, requester_name: str 
     answers = definitions.prune(submission.definition, submission.answers)
     hidden_slots = set(_slots(submission)) - visible_slots(submission, answers)
     submission.files.filter(slot__in=hidden_slots).delete()
-    signed_in = user is not None and user.is_authenticated
+    signed_in = resident is not None and resident.is_authenticated
     submission.answers = answers
     case = case_create(
-        kind="procedure", channel=Channel.WEB, organisation=procedure.organisation,
+        kind="procedure", channel=submission.channel, organisation=procedure.organisation,
         unit=procedure.unit, subject=procedure.title[:200], message=summary_text(submission),
-        requester=user if signed_in else None, requester_name=requester_name,
+        requester=resident if signed_in else None, requester_name=requester_name,
         requester_email=requester_email, created_at=now,
+        acting_user=user if on_behalf else None,
     )
     submission.case = case
     submission.state = State.SUBMITTED

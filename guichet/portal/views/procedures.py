@@ -86,6 +86,9 @@ def _draft(request, token) -> Submission:
     submission = get_object_or_404(
         Submission.objects.select_related("procedure__organisation", "procedure__unit",
                                           "version"), token=token)
+    if submission.agent_id and request.user.is_authenticated and (
+            submission.agent_id == request.user.pk):
+        return submission  # the agent filling it for the resident
     if submission.user_id:
         if not request.user.is_authenticated or submission.user_id != request.user.pk:
             raise Http404
@@ -299,7 +302,7 @@ def submission_documents(request, submission):
             return redirect("portal:submission_documents", token=submission.token)
     files = submission_files_by_slot(submission)
     vault = {}
-    if user:
+    if user and submission.user_id == user.pk:
         today = timezone.localdate()
         owned = [d for d in Document.objects.filter(owner=user, purged_at__isnull=True)
                  if d.is_valid_on(today) and d.file]
@@ -311,6 +314,7 @@ def submission_documents(request, submission):
     return render(request, "portal/procedures/documents.html", {
         "submission": submission, "procedure": submission.procedure, "rows": rows,
         "steps": steps, "position": len(steps) - 2, "errors": errors, "accept": ACCEPT_ATTRIBUTE,
+        "is_owner": bool(user and submission.user_id == user.pk),
         "last_page": definitions.visible_pages(submission.definition, submission.answers)[-1],
     }, status=400 if errors else 200)
 
@@ -343,6 +347,10 @@ def submission_summary(request, submission):
         except ProcedureError as exc:
             error = str(exc)
         else:
+            if submission.agent_id and submission.agent_id == request.user.pk:
+                messages.success(request, f"Dossier {submission.case.reference} déposé pour "
+                                          f"{submission.case.requester_name}.")
+                return redirect(submission.case.get_backoffice_url())
             remember_case(request, submission.case)
             return redirect("portal:confirmation", token=submission.case.token)
     steps = _steps(submission, submission.answers)
