@@ -228,6 +228,14 @@ def submission_save_page(*, submission: Submission, index: int, page_answers: di
     return submission
 
 
+def _delete_files(items) -> None:
+    """Remove pieces and their bytes (a vault document they point to stays in the vault)."""
+    for item in items:
+        if item.file:
+            item.file.delete(save=False)
+        item.delete()
+
+
 def _store_file(submission: Submission, slot: str, checked: CheckedFile) -> SubmissionFile:
     item = SubmissionFile(submission=submission, slot=slot, original_name=checked.original_name,
                           content_type=checked.content_type, size=checked.size)
@@ -268,7 +276,7 @@ def submission_attach(*, submission: Submission, slot: str, checked: CheckedFile
     if spec is None:
         raise ProcedureError("Cette pièce n'est pas demandée par la démarche.")
     _check_formats(spec, checked.content_type, checked.size)
-    submission.files.filter(slot=slot).delete()
+    _delete_files(submission.files.filter(slot=slot))
     item = _store_file(submission, slot, checked)
     if save_to_vault and user and user.is_authenticated and submission.user_id == user.pk:
         document = Document(owner=user, type=spec.get("type") or "other",
@@ -301,7 +309,7 @@ def submission_pick_from_vault(*, submission: Submission, slot: str, document: D
     if spec is None:
         raise ProcedureError("Cette pièce n'est pas demandée par la démarche.")
     _check_formats(spec, document.content_type, document.size)
-    submission.files.filter(slot=slot).delete()
+    _delete_files(submission.files.filter(slot=slot))
     return SubmissionFile.objects.create(
         submission=submission, slot=slot, original_name=document.original_name,
         content_type=document.content_type, size=document.size, vault_document=document)
@@ -310,7 +318,7 @@ def submission_pick_from_vault(*, submission: Submission, slot: str, document: D
 @transaction.atomic
 def submission_remove_file(*, submission: Submission, slot: str, user=None) -> None:
     _check_draft_owner(submission, user)
-    submission.files.filter(slot=slot).delete()
+    _delete_files(submission.files.filter(slot=slot))
 
 
 def visible_slots(submission: Submission, answers: dict) -> set[str]:
@@ -372,7 +380,7 @@ def submission_submit(*, submission: Submission, user=None, requester_name: str 
     now = timezone.now()
     answers = definitions.prune(submission.definition, submission.answers)
     hidden_slots = set(_slots(submission)) - visible_slots(submission, answers)
-    submission.files.filter(slot__in=hidden_slots).delete()
+    _delete_files(submission.files.filter(slot__in=hidden_slots))
     signed_in = resident is not None and resident.is_authenticated
     submission.answers = answers
     case = case_create(

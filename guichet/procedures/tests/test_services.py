@@ -1,6 +1,7 @@
 """Publishing, filing, acknowledgement, workflow and implicit decisions, through the services."""
 
 import datetime as dt
+import os
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -360,3 +361,12 @@ def test_a_draft_cannot_be_sent_once_the_procedure_has_closed(canteen, resident)
         submission_submit(submission=submission, user=resident)
     submission.refresh_from_db()
     assert submission.is_draft and submission.case is None
+
+
+def test_a_replaced_piece_leaves_no_file_behind(canteen, resident):
+    submission = _filled(canteen, resident)
+    first = submission.files.get()
+    path = first.file.path
+    submission_attach(submission=submission, slot="proof_of_address", checked=checked_pdf(),
+                      user=resident)
+    assert not os.path.exists(path) and submission.files.count() == 1
