@@ -19,3 +19,13 @@ def _when(value) -> str:
 
 def _line(pdf: FPDF, height: float, text: str) -> None:
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def label_rows(pdf: FPDF, rows, *, size: int = 11, height: float = 6) -> None:
+    """Label in bold, value under it: the layout of every receipt and acknowledgement."""
+    for label, value in rows:
+        pdf.set_font("Helvetica", "B", size)
+        _line(pdf, height, _text(label))
+        pdf.set_font("Helvetica", "", size)
+        _line(pdf, height, _text(value))
+        pdf.ln(1)

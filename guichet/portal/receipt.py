@@ -3,7 +3,7 @@
 from django.conf import settings
 from fpdf import FPDF
 
-from guichet.lib.pdf import _line, _text, _when
+from guichet.lib.pdf import _line, _text, _when, label_rows
 
 
 def receipt_pdf_bytes(case) -> bytes:
@@ -35,12 +35,7 @@ def receipt_pdf_bytes(case) -> bytes:
         rows.append(("Adresse du service", " ".join(case.unit.address.split())))
     if case.first_response_due_at:
         rows.append(("Première réponse au plus tard le", _when(case.first_response_due_at)))
-    for label, value in rows:
-        pdf.set_font("Helvetica", "B", 11)
-        _line(pdf, 6, _text(label))
-        pdf.set_font("Helvetica", "", 11)
-        _line(pdf, 6, _text(value))
-        pdf.ln(1)
+    label_rows(pdf, rows)
     pdf.ln(4)
     _line(pdf, 6, _text(
         "Suivez votre demande et répondez au service à l'adresse : "

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from fpdf import FPDF
 
-from guichet.lib.pdf import _line, _text, _when
+from guichet.lib.pdf import _line, _text, _when, label_rows
 
 from . import definition as definitions
 from .fields import display
@@ -52,15 +52,6 @@ def _document(title: str, organisation) -> FPDF:
     _line(pdf, 8, _text(title))
     pdf.ln(2)
     return pdf
-
-
-def _rows(pdf: FPDF, rows) -> None:
-    for label, value in rows:
-        pdf.set_font("Helvetica", "B", 10)
-        _line(pdf, 5.5, _text(label))
-        pdf.set_font("Helvetica", "", 10)
-        _line(pdf, 5.5, _text(value))
-        pdf.ln(1)
 
 
 def acknowledgement_lines(submission) -> list[tuple[str, str]]:
@@ -108,7 +99,7 @@ def acknowledgement_pdf(submission) -> bytes:
     pdf = _document("Accusé de réception de votre demande", case.organisation)
     _line(pdf, 5.5, _text(f"Demandeur : {case.requester_name}"))
     pdf.ln(2)
-    _rows(pdf, acknowledgement_lines(submission))
+    label_rows(pdf, acknowledgement_lines(submission), size=10, height=5.5)
     pdf.ln(2)
     _line(pdf, 5.5, _text(
         f"Suivez votre dossier : {settings.SITE_URL}{case.get_absolute_url()}"))
