@@ -6,7 +6,19 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-imap e2e lint bench install migrate clean
+.PHONY: demo test test-imap e2e lint bench install migrate clean debian-pango
+
+# Debian packages a target needs: installed when missing (as root, like CI), else named.
+define debian_packages
+	@command -v dpkg >/dev/null || exit 0; \
+	missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "apt-get install$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install these Debian packages: apt-get install$$missing" >&2; exit 1; fi; \
+	fi
+endef
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +26,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+## WeasyPrint, which writes the PDFs, lays text out with Pango.
+debian-pango:
+	$(call debian_packages,libpango-1.0-0 libpangoft2-1.0-0)
+
+install: debian-pango $(STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -294,7 +294,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint narrates every step of every PDF at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                "weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The collectivité whose name and colours dress the pages (default: the first EPCI).

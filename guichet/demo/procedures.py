@@ -8,11 +8,11 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from fpdf import FPDF
 
 from guichet.accounts.models import Membership
 from guichet.documents.services import document_add
 from guichet.lib.files import check_upload
+from guichet.lib.pdf import render_pdf
 from guichet.procedures.models import Procedure, Submission
 from guichet.procedures.services import (
     procedure_publish,
@@ -224,11 +224,8 @@ SPECS = [
 
 
 def pdf_file(title: str) -> SimpleUploadedFile:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=14)
-    pdf.cell(text=title.encode("latin-1", "replace").decode("latin-1"))
-    return SimpleUploadedFile(f"{title[:30]}.pdf", bytes(pdf.output()),
+    """A one-page piece standing for what a resident would have scanned."""
+    return SimpleUploadedFile(f"{title[:30]}.pdf", render_pdf("pdf/piece.html", {}, title=title),
                               content_type="application/pdf")
 
 

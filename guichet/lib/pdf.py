@@ -1,31 +1,64 @@
-"""Small helpers for the PDFs Guichet writes with fpdf2's core fonts."""
+"""The one way Guichet writes a PDF: a Django template under `templates/pdf/` turned by
+WeasyPrint into a tagged PDF/UA-1 file.
 
+Tagged means a structure tree built from the HTML (headings, paragraphs, tables with their
+header cells, lists) that screen readers follow, the document's language (`fr-FR`) and its
+title shown instead of the file name. The text is set in Source Sans Pro, taken from the
+`font-source-sans-pro` package and embedded as a subset, so that any name prints as typed
+(« Łukasz Nguyễn », « Œuvre »), whatever fonts the server has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import font_source_sans_pro
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
-from fpdf import FPDF
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
-# Core PDF fonts cover Latin-1; these common French characters lie outside it.
-_LATIN1 = str.maketrans({"œ": "oe", "Œ": "OE", "’": "'", "‘": "'", "“": '"', "”": '"',
-                         "…": "...", "–": "-", "—": "-", "\u202f": " ", "€": "EUR"})
+FONT_DIRECTORY = Path(font_source_sans_pro.font_directory)
+FONT_FAMILY = "Source Sans Pro"
+_FACES = [("normal", "normal", "SourceSansPro-Regular.ttf"),
+          ("bold", "normal", "SourceSansPro-Bold.ttf"),
+          ("normal", "italic", "SourceSansPro-It.ttf"),
+          ("bold", "italic", "SourceSansPro-BoldIt.ttf")]
+_FONT_URIS = {(FONT_DIRECTORY / name).as_uri() for _, _, name in _FACES}
+_FONT_FACES = "\n".join(
+    f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
+    f'font-style: {style}; src: url("{(FONT_DIRECTORY / name).as_uri()}"); }}'
+    for weight, style, name in _FACES)
 
 
-def _text(value) -> str:
-    return str(value).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+class _FontsOnly(URLFetcher):
+    """A document loads nothing but its fonts: text typed by a resident or an administrator
+    (escaped anyway) can never make the renderer read a file or call a server."""
+
+    def fetch(self, url, headers=None):
+        if url not in _FONT_URIS:
+            raise ValueError(f"Ressource refusée dans un PDF : {url}")
+        return super().fetch(url, headers)
 
 
-def _when(value) -> str:
+def when(value) -> str:
+    """« mardi 3 décembre 2026 à 09:30 », in Paris time."""
     return date_format(timezone.localtime(value), "l j F Y à H:i")
 
 
-def _line(pdf: FPDF, height: float, text: str) -> None:
-    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+def day(value) -> str:
+    return date_format(value, "j F Y")
 
 
-def label_rows(pdf: FPDF, rows, *, size: int = 11, height: float = 6) -> None:
-    """Label in bold, value under it: the layout of every receipt and acknowledgement."""
-    for label, value in rows:
-        pdf.set_font("Helvetica", "B", size)
-        _line(pdf, height, _text(label))
-        pdf.set_font("Helvetica", "", size)
-        _line(pdf, height, _text(value))
-        pdf.ln(1)
+def render_pdf(template_name: str, context: dict, *, title: str, author: str = "") -> bytes:
+    """The PDF of `templates/<template_name>` (which extends `pdf/base.html`).
+
+    `title` is the document's title (shown by readers in place of the file name, and its
+    first heading); `author` the collectivité that issues it."""
+    html = render_to_string(template_name, {**context, "title": title, "author": author})
+    fonts = FontConfiguration()
+    fetcher = _FontsOnly()
+    faces = CSS(string=_FONT_FACES, font_config=fonts, url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        stylesheets=[faces], font_config=fonts, pdf_variant="pdf/ua-1", uncompressed_pdf=False)

@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from guichet.lib.files import check_upload
 from guichet.procedures.models import Procedure
@@ -67,13 +67,11 @@ def make_procedure(unit, *, definition=None, publisher=None, **fields) -> Proced
 
 
 def pdf_upload(name="justificatif.pdf") -> SimpleUploadedFile:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=12)
-    pdf.cell(text="Facture")
-    return SimpleUploadedFile(name, bytes(pdf.output()), content_type="application/pdf")
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 
 def checked_pdf(name="justificatif.pdf"):
