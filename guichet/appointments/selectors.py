@@ -27,7 +27,8 @@ def appointments_between(agendas, first: dt.date, last: dt.date):
     start = dt.datetime.combine(first, dt.time.min, PARIS)
     end = dt.datetime.combine(last, dt.time.max, PARIS)
     return (Appointment.objects.filter(type__agenda__in=agendas, starts_at__range=(start, end))
-            .select_related("case", "type__agenda").order_by("starts_at"))
+            .select_related("case", "type__agenda__place", "type__agenda__unit__organisation")
+            .order_by("starts_at"))
 
 
 def residents_search(query: str, limit: int = 20):

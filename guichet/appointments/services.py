@@ -45,6 +45,7 @@ def when(moment: dt.datetime) -> str:
 
 
 def appointment_ics(appointment: Appointment) -> bytes:
+    """The appointment's .ics to download (no METHOD: a calendar, not an iTIP message)."""
     return calendar_bytes([calendar_event(appointment)], name=appointment.type.agenda.name)
 
 
@@ -52,12 +53,17 @@ def calendar_event(appointment: Appointment) -> CalendarEvent:
     type_ = appointment.type
     place = type_.agenda.place
     manage = settings.SITE_URL + reverse("portal:appointment_manage", args=[appointment.token])
+    unit = type_.agenda.unit
+    # Who answers for the appointment: the unit's address, else the collectivité's.
+    organizer = ((unit.email, f"{unit.name} — {unit.organisation.name}") if unit.email
+                 else (unit.organisation.email, unit.organisation.name))
     return CalendarEvent(
         uid=f"rdv-{appointment.case.token[:16]}@guichet", starts_at=appointment.starts_at,
         ends_at=appointment.ends_at, summary=f"{type_.name} — {type_.agenda.unit.name}",
         location=f"{place.name}, {place.address}".replace("\n", ", "),
         description=f"Référence {appointment.case.reference}. {type_.description}".strip(),
-        url=manage, cancelled=not appointment.is_active)
+        url=manage, cancelled=not appointment.is_active, organizer_email=organizer[0],
+        organizer_name=organizer[1])
 
 
 def _notify(appointment: Appointment, template: str, **extra) -> None:
@@ -71,8 +77,18 @@ def _notify(appointment: Appointment, template: str, **extra) -> None:
                                  "when": when(appointment.starts_at),
                                  "manage_path": reverse("portal:appointment_manage",
                                                         args=[appointment.token]), **extra},
-        attachments=[{"filename": "rendez-vous.ics", "mimetype": "text/calendar",
-                      "content": appointment_ics(appointment).decode()}])
+        attachments=[_ics_attachment(appointment)])
+
+
+def _ics_attachment(appointment: Appointment) -> dict:
+    """A PUBLISH message when the unit or the collectivité has an address to name as
+    organizer (iTIP requires one), a plain calendar otherwise."""
+    event = calendar_event(appointment)
+    method = "PUBLISH" if event.organizer_email else None
+    content = calendar_bytes([event], name=appointment.type.agenda.name, method=method)
+    return {"filename": "rendez-vous.ics",
+            "mimetype": f"text/calendar; method={method}" if method else "text/calendar",
+            "content": content.decode()}
 
 
 def _check_start(type_: AppointmentType, starts_at: dt.datetime, *, online: bool) -> Opening:

@@ -29,7 +29,7 @@ def test_booking_takes_a_place_and_sends_a_valid_ics(passport):
     notifications_deliver_due()
     [message] = [m for m in mail.outbox if "confirmé" in m.subject]
     [(filename, content, mimetype)] = message.attachments
-    assert filename == "rendez-vous.ics" and mimetype == "text/calendar"
+    assert filename == "rendez-vous.ics" and mimetype == "text/calendar; method=PUBLISH"
     parsed = vobject.readOne(content, validate=True)  # strict: raises on invalid RFC 5545
     event = parsed.vevent
     assert event.uid.value and event.dtstamp.value

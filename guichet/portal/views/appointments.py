@@ -179,8 +179,10 @@ def appointment_move_view(request, token):
 
 def appointment_ics_view(request, token):
     """The .ics of an appointment, for the follow-up page (the case token is the key)."""
-    appointment = get_object_or_404(Appointment.objects.select_related("case", "type__agenda"),
-                                    case__token=token)
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("case", "type__agenda__place",
+                                           "type__agenda__unit__organisation"),
+        case__token=token)
     response = HttpResponse(appointment_ics(appointment), content_type="text/calendar")
     response["Content-Disposition"] = 'attachment; filename="rendez-vous.ics"'
     return response
