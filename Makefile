@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-imap e2e lint bench install migrate clean debian-pango
+.PHONY: demo test test-imap test-tools e2e lint bench install migrate clean debian-pango
 
 # Debian packages a target needs: installed when missing (as root, like CI), else named.
 define debian_packages
@@ -43,11 +43,20 @@ demo: migrate
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).
 test: install
-	$(PY) -m pytest -m "not e2e and not imap" -q
+	$(PY) -m pytest -m "not e2e and not imap and not tools" -q
 
 ## make test-imap: fetching mail from a real IMAP server (needs Debian's dovecot-imapd).
 test-imap: install
 	$(PY) -m pytest -m imap -q
+
+## make test-tools: our PDFs and .ics read by Debian's poppler-utils and libical.
+test-tools: install
+	$(call debian_packages,poppler-utils)
+	@ldconfig -p | grep -q 'libical\.so\.3 ' || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$(apt-cache show libical3t64 \
+	  >/dev/null 2>&1 && echo libical3t64 || echo libical3) >/dev/null; } || \
+	  { echo "Please install libical: apt-get install libical3 (libical3t64 on Debian 13)" >&2; exit 1; }
+	$(PY) -m pytest -m tools -q
 
 ## make e2e: browser journeys with Debian's chromium and axe-core.
 e2e: install node_modules/axe-core/axe.min.js
