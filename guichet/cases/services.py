@@ -461,7 +461,7 @@ def case_reopen(*, case: Case, reason: str, user=None) -> Case:
 
 
 def case_record_notification(*, case: Case, notification) -> None:
-    """Timeline trace of a delivery outcome (called by the notifications worker)."""
+    """Timeline trace of a delivery outcome."""
     if notification.status == notification.Status.SENT:
         kind = (Event.Kind.RECEIPT_SENT if notification.template == "registration_receipt"
                 else Event.Kind.NOTIFICATION_SENT)
@@ -469,6 +469,13 @@ def case_record_notification(*, case: Case, notification) -> None:
         kind = Event.Kind.NOTIFICATION_FAILED
     _add_event(case, kind, body=notification.subject, notification=notification.pk,
                template=notification.template, recipient=notification.recipient)
+
+
+def case_notification_outcome(notification) -> None:
+    """Registered with notifications (see CasesConfig.ready): a message about a case, once sent
+    or failed for good, is written on that case's timeline."""
+    if notification.case_id:
+        case_record_notification(case=notification.case, notification=notification)
 
 
 def cases_send_digest(*, now: dt.datetime | None = None) -> int:

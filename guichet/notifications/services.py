@@ -8,21 +8,16 @@ send the same one; a failure is retried with exponential backoff."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import DeliveryAttempt, Notification
-from .transports import email as email_transport
-from .transports import sms as sms_transport
+from .models import Notification
+from .tasks import enqueue_delivery, notification_deliver, retry_delay
 
-TRANSPORTS = {Notification.Channel.EMAIL: email_transport, Notification.Channel.SMS: sms_transport}
-
-logger = logging.getLogger(__name__)
+__all__ = ["notification_deliver", "notification_queue", "notifications_deliver_due",
+           "notifications_requeue_stale", "render_email", "render_sms", "retry_delay"]
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
@@ -60,71 +55,13 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
         attachments=attachments or [],
     )
     if status == Notification.Status.PENDING:
-        _enqueue(notification)
+        enqueue_delivery(notification)
     return notification
 
 
 def _wants_optional_emails(user) -> bool:
     profile = getattr(user, "profile", None)
     return profile is None or profile.optional_emails
-
-
-def _enqueue(notification: Notification, run_after: dt.datetime | None = None) -> None:
-    from .tasks import deliver
-
-    task = deliver
-    if run_after is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    task.enqueue(notification.pk)
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """30 s, 1 min, 2 min, 4 min… capped at 6 hours."""
-    seconds = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
-    return dt.timedelta(seconds=min(seconds, 6 * 3600))
-
-
-def notification_deliver(*, notification_id: int) -> bool:
-    """Send one notification if it is still due. Returns True when it was sent now."""
-    now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=now,
-    ).update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("case").get(pk=notification_id)
-    error = ""
-    try:
-        TRANSPORTS[notification.channel].send(notification)
-    except Exception as exc:  # any transport failure is retried, never lost
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.warning("notification %s: delivery failed (%s)", notification.pk, type(exc).__name__)
-    with transaction.atomic():
-        _record_outcome(notification, error)
-    return not error
-
-
-def _record_outcome(notification: Notification, error: str) -> None:
-    from guichet.cases.services import case_record_notification
-
-    now = timezone.now()
-    DeliveryAttempt.objects.create(notification=notification, success=not error, error=error)
-    if not error:
-        notification.status = Notification.Status.SENT
-        notification.sent_at = now
-        notification.last_error = ""
-    elif notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        notification.status = Notification.Status.FAILED
-        notification.last_error = error
-    else:
-        notification.status = Notification.Status.PENDING
-        notification.last_error = error
-        notification.next_attempt_at = now + retry_delay(notification.attempts)
-    notification.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
-    if notification.status == Notification.Status.PENDING:
-        _enqueue(notification, run_after=notification.next_attempt_at)
-    elif notification.case_id:
-        case_record_notification(case=notification.case, notification=notification)
 
 
 def notifications_requeue_stale() -> int:
