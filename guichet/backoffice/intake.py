@@ -6,13 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import User
 from guichet.cases.models import Channel
-from guichet.cases.selectors import agent_unit_ids
+from guichet.cases.selectors import agent_can_handle, agent_unit_ids, cases_for_receipt
 from guichet.cases.services import CaseError
 from guichet.intake.people import people_search
 from guichet.intake.services import intake_record
@@ -24,7 +24,7 @@ from guichet.portal.forms import AttachmentsMixin, attachments_field
 from guichet.portal.receipt import receipt_pdf_bytes
 from guichet.procedures import definition as definitions
 
-from .views import _agent_case, agent_required
+from .views import agent_required
 
 
 def _units(user):
@@ -99,9 +99,9 @@ def intake(request):
         except CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Demande {case.reference} enregistrée pour "
-                                      f"{unit.name}.")
-            return redirect(case.get_backoffice_url())
+            # Reception often files for a unit it cannot see (another service, another
+            # collectivité): the confirmation page is theirs whatever the unit.
+            return redirect("backoffice:intake_done", reference=case.reference)
     from guichet.procedures.selectors import procedures_open
 
     return render(request, "backoffice/intake.html", {
@@ -114,7 +114,6 @@ def intake(request):
 def procedure_on_behalf(request):
     """Start a procedure for the resident on the phone or at the counter; the agent fills the
     same steps as the resident would, and the file is the resident's."""
-    from django.shortcuts import get_object_or_404
 
     from guichet.procedures.selectors import procedures_open
     from guichet.procedures.services import ProcedureError, submission_start
@@ -133,10 +132,35 @@ def procedure_on_behalf(request):
     return redirect("portal:submission_step", token=submission.token, index=first)
 
 
+def _receipt_case(request, reference):
+    """A case of the agent's units, or one they recorded themselves; otherwise a 404 (never a
+    hint that it exists elsewhere)."""
+    return get_object_or_404(
+        cases_for_receipt(request.user).select_related("unit", "organisation",
+                                                       "requester__profile"),
+        reference=reference)
+
+
+def _back_url(request, case) -> str:
+    """The case page when the agent handles it, else the confirmation of what they recorded."""
+    if agent_can_handle(request.user, case):
+        return case.get_backoffice_url()
+    return reverse("backoffice:intake_done", args=[case.reference])
+
+
+@agent_required
+def intake_done(request, reference):
+    """Where reception lands after recording a request: the reference to read out, the receipt
+    to print or send, and the case itself when it went to one of the agent's own units."""
+    case = _receipt_case(request, reference)
+    return render(request, "backoffice/intake_done.html", {
+        "case": case, "can_handle": agent_can_handle(request.user, case)})
+
+
 @agent_required
 def case_receipt(request, reference):
     """The registration receipt to print and hand over at the counter."""
-    case = _agent_case(request, reference)
+    case = _receipt_case(request, reference)
     response = HttpResponse(receipt_pdf_bytes(case), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="accuse-{case.reference}.pdf"'
     return response
@@ -145,5 +169,6 @@ def case_receipt(request, reference):
 @agent_required
 def case_letter(request, reference):
     """The receipt as a letter, for a request that came by mail."""
-    case = _agent_case(request, reference)
-    return render(request, "backoffice/receipt_letter.html", {"case": case})
+    case = _receipt_case(request, reference)
+    return render(request, "backoffice/receipt_letter.html", {
+        "case": case, "back_url": _back_url(request, case)})

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from guichet.cases.selectors import agent_can_handle
 from guichet.intake.models import SocialPost
 from guichet.intake.services import social_record
 from guichet.lib.forms import Form
@@ -55,5 +56,7 @@ def social(request):
                              handle=data["handle"], url=data["url"], text=data["text"],
                              posted_at=data["posted_at"], is_private=data["is_private"])
         messages.success(request, f"Demande {case.reference} créée pour {unit.name}.")
-        return redirect(case.get_backoffice_url())
+        if agent_can_handle(request.user, case):
+            return redirect(case.get_backoffice_url())
+        return redirect("backoffice:inbox")  # another unit's case: its page would be a 404
     return render(request, "backoffice/social.html", {"form": form})

@@ -19,6 +19,7 @@ urlpatterns = [
     path("attribuer/", views.bulk_assign, name="bulk_assign"),
     path("accueil/", intake.intake, name="intake"),
     path("accueil/demarche/", intake.procedure_on_behalf, name="procedure_on_behalf"),
+    path("accueil/demandes/<str:reference>/", intake.intake_done, name="intake_done"),
     path("reseaux-sociaux/", social.social, name="social"),
     path("recherche/", views.search, name="search"),
     path("filtres/", views.saved_filter_add, name="saved_filter_add"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from guichet.accounts.models import Membership
 from guichet.organisations.models import Unit
 
-from .models import Case
+from .models import Case, Event
 
 
 def agent_unit_ids(user) -> set[int]:
@@ -44,6 +44,29 @@ def cases_for_agent(user) -> QuerySet[Case]:
 
 def agent_can_handle(user, case: Case) -> bool:
     return case.unit_id in agent_unit_ids(user)
+
+
+def _recorded_by(user) -> Exists:
+    """The case's first timeline event was typed in by `user` for someone else."""
+    return Exists(Event.objects.filter(case=OuterRef("pk"), kind=Event.Kind.SUBMITTED,
+                                       actor_id=user.pk)) & ~Q(requester_id=user.pk)
+
+
+def cases_recorded_by(user) -> QuerySet[Case]:
+    """Cases an agent entered for a resident (a call, a visit, a letter, a message from a social
+    network), whatever unit they went to: the agent may see the confirmation and print the
+    receipt and letter, which is not handling the case (see `cases_for_agent`)."""
+    if not is_agent(user):
+        return Case.objects.none()
+    return Case.objects.filter(_recorded_by(user))
+
+
+def cases_for_receipt(user) -> QuerySet[Case]:
+    """Cases whose registration receipt an agent may print: those of their units, and those
+    they recorded themselves."""
+    if not is_agent(user):
+        return Case.objects.none()
+    return Case.objects.filter(Q(unit_id__in=agent_unit_ids(user)) | _recorded_by(user))
 
 
 def cases_for_resident(user) -> QuerySet[Case]:

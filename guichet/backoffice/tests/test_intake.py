@@ -23,7 +23,7 @@ def test_logging_a_phone_call_for_a_resident_found_by_a_misspelt_name(client, un
         "phone": "03 87 11 11 11", "address": "",
         "answered_now": "Ouverte du mardi au samedi, 9 h – 18 h."})
     case = Case.objects.get()
-    assert response["Location"] == case.get_backoffice_url()
+    assert response["Location"] == reverse("backoffice:intake_done", args=[case.reference])
     assert (case.channel, case.requester, case.status) == ("phone", elderly, Status.RESOLVED)
     assert case.first_responded_at is not None
     assert client.get(reverse("backoffice:case_receipt",

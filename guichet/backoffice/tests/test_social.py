@@ -23,6 +23,18 @@ def test_a_comment_becomes_a_case_with_the_social_targets(client, agent, unit):
     assert "publiez-la ensuite sur Facebook" in html
 
 
+def test_a_message_for_another_unit_brings_the_officer_back_to_the_inbox(client, agent,
+                                                                        other_unit):
+    client.force_login(agent)
+    response = client.post(reverse("backoffice:social"), {
+        "network": "facebook", "handle": "@jeanne57", "url": "",
+        "posted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "text": "Où faire refaire ma carte d'identité ?", "unit": other_unit.pk}, follow=True)
+    case = Case.objects.get()
+    assert response.redirect_chain[-1] == (reverse("backoffice:inbox"), 302)
+    assert f"Demande {case.reference} créée pour État civil." in response.content.decode()
+
+
 def test_the_public_charter_shows_the_settings(client, db, settings):
     settings.SOCIAL_FIRST_RESPONSE_HOURS = 24
     html = client.get(reverse("portal:social_charter")).content.decode()
