@@ -190,9 +190,25 @@ def case(request, reference):
     return _case_page(request, case)
 
 
+def _after_action(request, case: Case):
+    """Back to the case page, or to the inbox when the action took the case out of the agent's
+    units (a transfer): its page would now be a 404."""
+    if cases_for_agent(request.user).filter(pk=case.pk).exists():
+        return redirect(case.get_backoffice_url())
+    return redirect("backoffice:inbox")
+
+
+def _transferred_message(case: Case, unit: Unit) -> str:
+    where = unit.name
+    if unit.organisation_id != case.organisation_id:
+        where += f" ({unit.organisation.name})"
+    return f"Demande transférée à {where}."
+
+
 def _case_action(form_class, form_key, success_message):
     """A POST on the case page: bind the form, call the service, redirect; on bad input or a
-    refused change, show the page again with the errors and what was typed."""
+    refused change, show the page again with the errors and what was typed. `perform` may
+    return a message of its own instead of `success_message`."""
 
     def decorator(perform):
         @agent_required
@@ -203,12 +219,12 @@ def _case_action(form_class, form_key, success_message):
             form = form_class(request, case)
             if form.is_valid():
                 try:
-                    perform(request, case, form.cleaned_data)
+                    done = perform(request, case, form.cleaned_data)
                 except CaseError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(request, success_message)
-                    return redirect(case.get_backoffice_url())
+                    messages.success(request, done or success_message)
+                    return _after_action(request, case)
             return _case_page(request, case, status=400, **{form_key: form})
 
         return view
@@ -247,6 +263,7 @@ def case_transfer(request, case, data):
     unit = Unit.objects.select_related("organisation").get(pk=data["unit"])
     services.case_transfer(case=case, unit=unit, reason=data["reason"],
                            acting_user=request.user)
+    return _transferred_message(case, unit)
 
 
 @_case_action(lambda r, c: forms.StatusForm(r.POST, case=c), "status_form",
@@ -276,7 +293,7 @@ def case_report_field(request, case, data):
         unit = Unit.objects.select_related("organisation").get(pk=data["unit"])
         services.case_transfer(case=case, unit=unit, acting_user=request.user,
                                reason="Pas de la compétence de notre service.")
-        return
+        return _transferred_message(case, unit)
     report_services.report_set_field_status(
         report=_report(case), field_status=data["field_status"],
         scheduled_for=data["scheduled_for"], acting_user=request.user)
@@ -472,7 +489,7 @@ def case_accept_suggestion(request, reference):
     except CaseError as error:
         messages.error(request, str(error))
         return redirect(case.get_backoffice_url())
-    messages.success(request, f"La demande est transférée à {unit.name}.")
+    messages.success(request, _transferred_message(case, unit))
     return redirect("backoffice:inbox")
 
 

@@ -144,6 +144,8 @@ def test_not_our_competence_transfers_to_the_competent_unit(client, territory, p
     assert "Choisissez le service compétent." in html
     response = client.post(url, {"field-field_status": "not_ours", "field-unit": epci_unit.pk})
     assert response.status_code == 302
+    # Out of the agent's units now: back to the inbox, not to a 404.
+    assert response["Location"] == reverse("backoffice:inbox")
     case.refresh_from_db()
     assert case.unit == epci_unit and case.organisation == epci_unit.organisation
     assert case.events.get(kind=Event.Kind.TRANSFERRED).body == \

@@ -19,15 +19,38 @@ def test_transfer_to_another_unit_with_a_reason(client, agent, case, other_unit)
     assert case.unit == other_unit
     event = case.events.get(kind=Event.Kind.TRANSFERRED)
     assert event.body == "Relève de l'état civil."
-    # The case left the agent's units: the redirect target is now out of reach.
-    assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_case_sent_out_of_the_agents_units_brings_him_back_to_his_inbox(client, agent, case,
+                                                                          other_unit):
+    client.force_login(agent)
+    response = client.post(url(case), {"transfer-unit": other_unit.pk,
+                                       "transfer-reason": "Relève de l'état civil."},
+                           follow=True)
+    assert response.redirect_chain == [(reverse("backoffice:inbox"), 302)]
+    assert response.status_code == 200
+    assert "Demande transférée à État civil." in response.content.decode()
+
+
+def test_an_agent_who_still_sees_the_case_stays_on_it(client, agent, case, other_unit):
+    from guichet.accounts.models import Membership
+
+    Membership.objects.create(user=agent, unit=other_unit)
+    client.force_login(agent)
+    response = client.post(url(case), {"transfer-unit": other_unit.pk,
+                                       "transfer-reason": "Relève de l'état civil."},
+                           follow=True)
+    assert response.redirect_chain == [(case.get_backoffice_url(), 302)]
+    assert "Demande transférée à État civil." in response.content.decode()
 
 
 def test_transfer_to_the_epci(client, agent, case, epci_unit, epci):
     client.force_login(agent)
-    client.post(url(case), {"transfer-unit": epci_unit.pk, "transfer-reason": "Compétence"})
+    response = client.post(url(case), {"transfer-unit": epci_unit.pk,
+                                       "transfer-reason": "Compétence"}, follow=True)
     case.refresh_from_db()
     assert (case.unit, case.organisation) == (epci_unit, epci)
+    assert "Demande transférée à Déchets (Val de Fensch)." in response.content.decode()
 
 
 def test_reason_is_required(client, agent, case, other_unit):
