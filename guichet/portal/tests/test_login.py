@@ -10,6 +10,25 @@ def test_a_resident_logs_in_and_goes_where_they_wanted(client, resident):
     assert client.get("/mes-demandes/").status_code == 200
 
 
+def test_an_agent_lands_on_the_back_office_inbox(client, agent):
+    response = client.post(reverse("portal:login"), {
+        "username": "agent.voirie@hayange.fr", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain == [(reverse("backoffice:inbox"), 302)]
+    assert "Boîte de réception" in response.content.decode()
+
+
+def test_an_agent_still_goes_where_they_wanted(client, agent):
+    response = client.post(reverse("portal:login"), {
+        "username": "agent.voirie@hayange.fr", "password": PASSWORD, "next": "/mon-profil/"})
+    assert response["Location"] == "/mon-profil/"
+
+
+def test_a_resident_lands_on_their_cases(client, resident):
+    response = client.post(reverse("portal:login"), {
+        "username": "alice@exemple.fr", "password": PASSWORD})
+    assert response["Location"] == reverse("portal:my_cases")
+
+
 def test_a_wrong_password_is_explained_in_french_and_the_email_kept(client, resident):
     response = client.post(reverse("portal:login"), {"username": "alice@exemple.fr",
                                                      "password": "mauvais"})

@@ -26,6 +26,11 @@ def test_the_link_logs_in_once(client, resident, deliver):
     assert "n'est plus valable" in reused.content.decode() or "invalide" in reused.content.decode()
 
 
+def test_an_agents_link_lands_on_the_back_office(client, agent, deliver):
+    request_link(client, "agent.voirie@hayange.fr")
+    assert client.post(link_in(deliver()[0]))["Location"] == reverse("backoffice:inbox")
+
+
 def test_an_expired_link_is_refused(client, resident, deliver, settings):
     request_link(client, "alice@exemple.fr")
     path = link_in(deliver()[0])

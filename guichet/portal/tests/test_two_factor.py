@@ -45,6 +45,28 @@ def test_an_agent_must_set_up_the_second_factor_then_enter_it(client, agent):
     assert client.post(reverse("portal:otp_verify"), {"code": codes[0]}).status_code == 400
 
 
+def test_an_agent_who_signs_in_with_the_second_factor_lands_on_the_inbox(client, agent):
+    from guichet.accounts.two_factor import totp_confirm, totp_start
+
+    device = totp_start(user=agent)
+    totp = pyotp.TOTP(device.secret)
+    codes = totp_confirm(device=device, code=totp.now())
+    response = login(client, "agent.voirie@hayange.fr")
+    verify = client.get(response["Location"])  # the inbox asks for the second factor first
+    assert verify["Location"] == f"{reverse('portal:otp_verify')}?next=%2Fagents%2F"
+    page = client.get(verify["Location"]).content.decode()
+    assert 'name="next" value="/agents/"' in page
+    # The next 30-second code (the current one was used to confirm the device).
+    code = totp.at(time.time() + 30)
+    response = client.post(reverse("portal:otp_verify"), {"code": code, "next": "/agents/"})
+    assert response["Location"] == "/agents/"
+    # Without a `next` (the form posted on its own), an agent still gets the inbox.
+    client.logout()
+    login(client, "agent.voirie@hayange.fr")
+    assert client.post(reverse("portal:otp_verify"),
+                       {"code": codes[0]})["Location"] == "/agents/"
+
+
 def test_a_code_is_accepted_once(client, agent):
     from guichet.accounts.two_factor import totp_confirm, totp_start, totp_verify
 

@@ -6,7 +6,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,7 @@ from guichet.accounts.services import (
     profile_for,
     user_register,
 )
+from guichet.cases.selectors import is_agent
 
 from ..forms import (
     LoginForm,
@@ -29,19 +30,25 @@ from ..forms import (
 )
 
 
-def _next_url(request, default="portal:my_cases"):
+def landing_url(user) -> str:
+    """Where someone lands after signing in without a `next`: agents (anyone with a unit) on
+    their inbox, residents on « Mes demandes »."""
+    return reverse("backoffice:inbox") if is_agent(user) else reverse("portal:my_cases")
+
+
+def _next_url(request, user) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
                                                   require_https=request.is_secure()):
         return target
-    return reverse_lazy(default)
+    return landing_url(user)
 
 
 def login(request):
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.get_user())
-        return redirect(_next_url(request))
+        return redirect(_next_url(request, request.user))
     return render(request, "portal/login.html", {"form": form,
                                                  "next": request.GET.get("next", "")})
 
@@ -63,7 +70,7 @@ def magic_link_login(request, token):
     if request.method == "POST":
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Vous êtes connecté.")
-        return redirect("portal:my_cases")
+        return redirect(landing_url(user))
     return render(request, "portal/magic_link_confirm.html", {"token": token})
 
 

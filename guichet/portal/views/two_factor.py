@@ -20,13 +20,15 @@ from guichet.accounts.two_factor import (
     totp_verify,
 )
 
+from .account import landing_url
+
 
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
                                                   require_https=request.is_secure()):
         return target
-    return "/agents/" if request.user.memberships.exists() else "/mes-demandes/"
+    return landing_url(request.user)
 
 
 @login_required
