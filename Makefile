@@ -36,10 +36,12 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 ## make demo: install, migrate SQLite, load the demo territory, run web server + worker.
+## It runs as production does (DEBUG off: the project's own error pages, collected static files
+## served by WhiteNoise); only the cookies are allowed over plain http on this machine.
 demo: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	DEBUG=1 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} INBOUND_TOKEN=$${INBOUND_TOKEN:-demo-courriel} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
+	DEBUG=$${DEBUG:-0} DEMO=1 SECURE_COOKIES=0 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} INBOUND_TOKEN=$${INBOUND_TOKEN:-demo-courriel} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).
 test: install

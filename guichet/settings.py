@@ -292,11 +292,19 @@ if env_bool("BEHIND_PROXY", False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_without_traceback": {
+        "()": "guichet.lib.log_filters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every step of every PDF at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"},
-                "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        # Django's default config gives "django" a console handler of its own (with DEBUG) on
+        # top of ours: every line would be printed twice. Everything goes to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+    },
 }
 
 # The collectivité whose name and colours dress the pages (default: the first EPCI).
