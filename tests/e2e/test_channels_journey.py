@@ -58,9 +58,10 @@ def test_phone_email_routing_and_digest(live_server, page, browser, commune, uni
     field(page, "Objet").fill("Trottoir glissant")
     field(page, "Ce que demande l'usager").fill("Des feuilles mortes devant le 4 rue Haute.")
     page.get_by_role("button", name="Enregistrer la demande").click()
-    page.wait_for_url("**/agents/demandes/**")
+    page.wait_for_url("**/agents/accueil/demandes/**")
     phoned = Case.objects.get(channel="phone")
     assert phoned.requester == elderly and phoned.unit == unit
+    assert phoned.reference in page.content()
     assert axe_violations(page) == []
 
     # An email to the roads unit's address, then the resident's reply to the receipt.
