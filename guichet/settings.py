@@ -4,11 +4,14 @@ Production differs only by environment variables (see README, "Déployer"). A se
 in a file instead: FOO_FILE=/run/secrets/foo is read when FOO is not set.
 """
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +35,21 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789abcdef")
+
+# --- Secrets: none has a default outside DEBUG --------------------------------------------
+# The development key is public (it is in this file and the Makefile): anyone who knows it can
+# sign a magic link for any account. Without DEBUG, SECRET_KEY must be given; `check --deploy`
+# also refuses the development key (guichet/accounts/checks.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
+SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. In production, give a long random key: SECRET_KEY=… or "
+        "SECRET_KEY_FILE=/run/secrets/secret_key (python -c \"import secrets; "
+        "print(secrets.token_urlsafe(50))\"). On a developer's machine, DEBUG=1 uses a "
+        "development key; `make demo` and `make test` set one explicitly.")
+# --- end of secrets -----------------------------------------------------------------------
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -64,8 +81,14 @@ INSTALLED_APPS = [
     "guichet.procedures",
     "guichet.portal",
     "guichet.backoffice",
-    "guichet.demo",
 ]
+
+# --- Demo: the demo territory and its commands (load_demo, run_demo, gendata), with their
+# public passwords, exist only on a developer's machine or when DEMO=1 is said explicitly.
+DEMO = env_bool("DEMO", DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("guichet.demo")
+# --- end of demo --------------------------------------------------------------------------
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -232,14 +255,20 @@ SMS_HTTP_URL = env("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "GUICHET")
 
-# Payments: the built-in test provider, or PayFiP in production.
-PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "test")
-PAYMENT_SECRET = env("PAYMENT_SECRET", SECRET_KEY)
+# --- Payments: PayFiP in production, or the built-in test provider (its "test bank" lets
+# anyone mark a payment paid) only when chosen explicitly, as the demo and the tests do, or
+# under DEBUG. Empty: no online payment (paid bookings are validated by an agent, who says how
+# to pay). PAYMENT_SECRET signs the test provider's callbacks: its own secret, derived from
+# SECRET_KEY with a salt unless given.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "test" if DEBUG else "").strip()
+PAYMENT_SECRET = env("PAYMENT_SECRET", "") or hmac.new(
+    SECRET_KEY.encode(), b"guichet.bookings.payments.secret", hashlib.sha256).hexdigest()
 PAYMENT_HOLD_MINUTES = int(env("PAYMENT_HOLD_MINUTES", "30"))
 PAYFIP_URL = env("PAYFIP_URL", "https://www.payfip.gouv.fr/tpa/paiement.web")
 PAYFIP_CHECK_URL = env("PAYFIP_CHECK_URL", "")
 PAYFIP_CLIENT_NUMBER = env("PAYFIP_CLIENT_NUMBER", "")
 PAYFIP_MODE = env("PAYFIP_MODE", "T")
+# --- end of payments ----------------------------------------------------------------------
 
 # Inbound email: posted by the mail server to /entree/courriel/ with this bearer token, or
 # fetched from an IMAP mailbox by `manage.py fetch_mail`.
