@@ -300,6 +300,9 @@ TASKS = {
 # Agents: a second factor (TOTP) is required, and a session ends after this inactivity.
 AGENT_2FA_REQUIRED = env_bool("AGENT_2FA_REQUIRED", True)
 AGENT_IDLE_MINUTES = int(env("AGENT_IDLE_MINUTES", "30"))
+# Second factor: this many wrong codes in a row lock its check for this many minutes.
+OTP_FAILURE_LIMIT = int(env("OTP_FAILURE_LIMIT", "5"))
+OTP_LOCKOUT_MINUTES = int(env("OTP_LOCKOUT_MINUTES", "15"))
 MAGIC_LINK_MAX_AGE = int(env("MAGIC_LINK_MAX_AGE", str(15 * 60)))
 EMAIL_VERIFICATION_MAX_AGE = int(env("EMAIL_VERIFICATION_MAX_AGE", str(3 * 24 * 3600)))
 
