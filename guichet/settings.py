@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "guichet.accounts",
@@ -92,6 +93,7 @@ if DEMO:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -317,6 +319,39 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "guichet.portal.views.errors.csrf_failure"  # in French, with a way back
+
+# --- Content-Security-Policy (django-csp): our own files only, no inline script; the one
+# inline <style> (the collectivité's colour) carries the request's nonce; map tiles come from
+# MAP_TILE_URL's origin, and a payment form may lead to PayFiP.
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.replace("{s}", "*"))  # Leaflet's subdomain placeholder
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        # data: Leaflet's blank placeholder for tiles it drops.
+        "img-src": [SELF, "data:", *filter(None, [_origin(MAP_TILE_URL)])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *filter(None, [_origin(PAYFIP_URL)
+                                             if PAYMENT_PROVIDER == "payfip" else ""])],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end of Content-Security-Policy ---------------------------------------------------------
+
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
