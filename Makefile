@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# A fresh clone needs no configuration: the demo, the tests and the benchmarks get the public
+# development key and the built-in test payment provider, set here explicitly (outside DEBUG
+# the settings refuse to start without SECRET_KEY and turn no payment provider on by themselves).
+export SECRET_KEY ?= dev-only-insecure-key-change-me-in-production-0123456789abcdef
+export PAYMENT_PROVIDER ?= test
+
 .PHONY: demo test test-imap test-tools e2e lint bench install migrate clean debian-pango
 
 # Debian packages a target needs: installed when missing (as root, like CI), else named.
@@ -40,7 +46,7 @@ migrate: install
 ## served by WhiteNoise); only the cookies are allowed over plain http on this machine.
 demo: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py load_demo
+	DEMO=1 $(PY) manage.py load_demo
 	DEBUG=$${DEBUG:-0} DEMO=1 SECURE_COOKIES=0 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} INBOUND_TOKEN=$${INBOUND_TOKEN:-demo-courriel} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).

@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+# The public development key (guichet/settings.py): benchmarks run without DEBUG.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
 
 
 def percentile(values, p):
@@ -31,6 +33,9 @@ def bench_env(db: str) -> dict:
             "AXES_ENABLED": "0", "LOG_LEVEL": "WARNING", "GEOCODER_URL": "",
             # Pages are measured for a signed-in agent; the second factor is not what is timed.
             "AGENT_2FA_REQUIRED": "0",
+            # The demo territory and the development key, said explicitly (no DEBUG here).
+            "DEMO": "1", "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+            "PAYMENT_PROVIDER": os.environ.get("PAYMENT_PROVIDER", "test"),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
 
 

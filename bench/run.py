@@ -26,7 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import ROOT, analyze, summary  # noqa: E402
+from common import DEV_SECRET_KEY, ROOT, analyze, summary  # noqa: E402
 
 AGENT = "thomas.keller@montfleury-sur-orne.example"
 
@@ -176,6 +176,8 @@ def main():
     database_url = args.admin_url.rsplit("/", 1)[0] + "/" + args.db
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "STATIC_MANIFEST": "0",
            "AXES_ENABLED": "0", "LOG_LEVEL": "WARNING",
+           "DEMO": "1", "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+           "PAYMENT_PROVIDER": os.environ.get("PAYMENT_PROVIDER", "test"),
            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     lines = []
 

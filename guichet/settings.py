@@ -4,11 +4,14 @@ Production differs only by environment variables (see README, "Déployer"). A se
 in a file instead: FOO_FILE=/run/secrets/foo is read when FOO is not set.
 """
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +35,21 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789abcdef")
+
+# --- Secrets: none has a default outside DEBUG --------------------------------------------
+# The development key is public (it is in this file and the Makefile): anyone who knows it can
+# sign a magic link for any account. Without DEBUG, SECRET_KEY must be given; `check --deploy`
+# also refuses the development key (guichet/accounts/checks.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
+SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. In production, give a long random key: SECRET_KEY=… or "
+        "SECRET_KEY_FILE=/run/secrets/secret_key (python -c \"import secrets; "
+        "print(secrets.token_urlsafe(50))\"). On a developer's machine, DEBUG=1 uses a "
+        "development key; `make demo` and `make test` set one explicitly.")
+# --- end of secrets -----------------------------------------------------------------------
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -48,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "guichet.accounts",
@@ -64,11 +82,18 @@ INSTALLED_APPS = [
     "guichet.procedures",
     "guichet.portal",
     "guichet.backoffice",
-    "guichet.demo",
 ]
+
+# --- Demo: the demo territory and its commands (load_demo, run_demo, gendata), with their
+# public passwords, exist only on a developer's machine or when DEMO=1 is said explicitly.
+DEMO = env_bool("DEMO", DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("guichet.demo")
+# --- end of demo --------------------------------------------------------------------------
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -232,14 +257,20 @@ SMS_HTTP_URL = env("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
 SMS_SENDER = env("SMS_SENDER", "GUICHET")
 
-# Payments: the built-in test provider, or PayFiP in production.
-PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "test")
-PAYMENT_SECRET = env("PAYMENT_SECRET", SECRET_KEY)
+# --- Payments: PayFiP in production, or the built-in test provider (its "test bank" lets
+# anyone mark a payment paid) only when chosen explicitly, as the demo and the tests do, or
+# under DEBUG. Empty: no online payment (paid bookings are validated by an agent, who says how
+# to pay). PAYMENT_SECRET signs the test provider's callbacks: its own secret, derived from
+# SECRET_KEY with a salt unless given.
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "test" if DEBUG else "").strip()
+PAYMENT_SECRET = env("PAYMENT_SECRET", "") or hmac.new(
+    SECRET_KEY.encode(), b"guichet.bookings.payments.secret", hashlib.sha256).hexdigest()
 PAYMENT_HOLD_MINUTES = int(env("PAYMENT_HOLD_MINUTES", "30"))
 PAYFIP_URL = env("PAYFIP_URL", "https://www.payfip.gouv.fr/tpa/paiement.web")
 PAYFIP_CHECK_URL = env("PAYFIP_CHECK_URL", "")
 PAYFIP_CLIENT_NUMBER = env("PAYFIP_CLIENT_NUMBER", "")
 PAYFIP_MODE = env("PAYFIP_MODE", "T")
+# --- end of payments ----------------------------------------------------------------------
 
 # Inbound email: posted by the mail server to /entree/courriel/ with this bearer token, or
 # fetched from an IMAP mailbox by `manage.py fetch_mail`.
@@ -271,6 +302,9 @@ TASKS = {
 # Agents: a second factor (TOTP) is required, and a session ends after this inactivity.
 AGENT_2FA_REQUIRED = env_bool("AGENT_2FA_REQUIRED", True)
 AGENT_IDLE_MINUTES = int(env("AGENT_IDLE_MINUTES", "30"))
+# Second factor: this many wrong codes in a row lock its check for this many minutes.
+OTP_FAILURE_LIMIT = int(env("OTP_FAILURE_LIMIT", "5"))
+OTP_LOCKOUT_MINUTES = int(env("OTP_LOCKOUT_MINUTES", "15"))
 MAGIC_LINK_MAX_AGE = int(env("MAGIC_LINK_MAX_AGE", str(15 * 60)))
 EMAIL_VERIFICATION_MAX_AGE = int(env("EMAIL_VERIFICATION_MAX_AGE", str(3 * 24 * 3600)))
 
@@ -285,6 +319,39 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "guichet.portal.views.errors.csrf_failure"  # in French, with a way back
+
+# --- Content-Security-Policy (django-csp): our own files only, no inline script; the one
+# inline <style> (the collectivité's colour) carries the request's nonce; map tiles come from
+# MAP_TILE_URL's origin, and a payment form may lead to PayFiP.
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.replace("{s}", "*"))  # Leaflet's subdomain placeholder
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        # data: Leaflet's blank placeholder for tiles it drops.
+        "img-src": [SELF, "data:", *filter(None, [_origin(MAP_TILE_URL)])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, *filter(None, [_origin(PAYFIP_URL)
+                                             if PAYMENT_PROVIDER == "payfip" else ""])],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end of Content-Security-Policy ---------------------------------------------------------
+
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from guichet.accounts.two_factor import agent_rights_suspended
 from guichet.api import inbound
 
 admin.site.site_header = "Guichet — administration"
 admin.site.site_title = "Guichet"
 admin.site.index_title = "Paramétrage du territoire"
+# Staff rights, like agents' rights, wait for the second factor the account needs.
+_staff_permission = admin.site.has_permission
+admin.site.has_permission = lambda request: (_staff_permission(request)
+                                             and not agent_rights_suspended(request.user))
 
 urlpatterns = [
     path("admin/", admin.site.urls),

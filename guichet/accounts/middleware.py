@@ -1,5 +1,10 @@
 """Agents' security on every request: the second factor before anything else, and the end of
-the session after a period of inactivity."""
+the session after a period of inactivity.
+
+Sending the browser to the code page is for convenience; what protects is that, while the
+session has not passed the second factor it needs, the request runs with the user's agent
+rights suspended (two_factor.agent_rights_suspended, asked by every check of agents' rights),
+whatever its URL."""
 
 from __future__ import annotations
 
@@ -11,7 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from .two_factor import LAST_SEEN_KEY, OTP_SESSION_KEY, has_second_factor, session_record
+from .two_factor import (
+    LAST_SEEN_KEY,
+    OTP_SESSION_KEY,
+    agent_rights_suspended_for,
+    has_second_factor,
+    second_factor_needed,
+    session_record,
+)
 
 OPEN_PATHS = ("/compte/2fa/", "/deconnexion/", "/static/", "/connexion/")
 
@@ -35,13 +47,16 @@ class SecurityMiddleware:
         if last is None or now - last > 60:
             request.session[LAST_SEEN_KEY] = now
             session_record(request)
-        if not request.path.startswith(OPEN_PATHS) and not request.session.get(
-                OTP_SESSION_KEY):
+        if request.session.get(OTP_SESSION_KEY) or not second_factor_needed(
+                user, is_agent=is_agent):
+            return self.get_response(request)
+        if not request.path.startswith(OPEN_PATHS):
             if has_second_factor(user):
                 return redirect(f"{reverse('portal:otp_verify')}?"
                                 f"{urlencode({'next': request.get_full_path()})}")
-            if is_agent and settings.AGENT_2FA_REQUIRED and request.path.startswith(
-                    ("/agents/", "/admin/")):
+            if request.path.startswith(("/agents/", "/admin/")):
                 return redirect(f"{reverse('portal:otp_setup')}?"
                                 f"{urlencode({'next': request.get_full_path()})}")
-        return self.get_response(request)
+        # Elsewhere (a resident's pages, attachments…) the agent is served as a resident.
+        with agent_rights_suspended_for(user):
+            return self.get_response(request)

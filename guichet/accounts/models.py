@@ -130,6 +130,9 @@ class TotpDevice(models.Model):
     secret = models.CharField(max_length=64)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)  # a code is accepted once
+    # Wrong codes in a row; at OTP_FAILURE_LIMIT the check is locked until `locked_until`.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "double authentification"

@@ -2,13 +2,20 @@
 for residents, and agents' sessions: expiry after inactivity, listing and revocation.
 
 The second factor is checked once per session: `OTP_SESSION_KEY` is set when the code is
-right, and the middleware keeps everything else closed until then."""
+right. Until then the middleware sends the browser to the code page, and for the rest of the
+request `agent_rights_suspended` tells every check of agents' rights (cases.selectors) that this
+user has none: an agent with his password alone reads no attachment, receipt or export, whatever
+the URL. After OTP_FAILURE_LIMIT wrong codes in a row the check is locked for a while."""
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
+from contextlib import contextmanager
 
 import pyotp
 from django.conf import settings
@@ -21,6 +28,44 @@ from .models import RecoveryCode, TotpDevice, User, UserSession
 OTP_SESSION_KEY = "otp_verified"
 LAST_SEEN_KEY = "last_seen"
 ISSUER = "Guichet"
+logger = logging.getLogger(__name__)
+
+# The user signed in on the current request without the second factor they need.
+_unverified_user = contextvars.ContextVar("unverified_user", default=None)
+
+
+def second_factor_needed(user, *, is_agent: bool | None = None) -> bool:
+    """Anyone who set one up; agents (members of a unit) and staff when AGENT_2FA_REQUIRED."""
+    if not user.is_authenticated:
+        return False
+    if has_second_factor(user):
+        return True
+    if is_agent is None:
+        is_agent = user.memberships.exists()
+    return settings.AGENT_2FA_REQUIRED and (is_agent or user.is_staff)
+
+
+@contextmanager
+def agent_rights_suspended_for(user):
+    """For the duration of a request whose session has not passed the second factor."""
+    token = _unverified_user.set(user.pk)
+    try:
+        yield
+    finally:
+        _unverified_user.reset(token)
+
+
+def agent_rights_suspended(user) -> bool:
+    """True while `user` is signed in on this request without the second factor they need:
+    every agent right is then refused (the checks in cases.selectors ask this first)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and _unverified_user.get() == pk
+
+
+class SecondFactorLocked(Exception):
+    def __init__(self, until: dt.datetime):
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
 
 
 def _hash(code: str) -> str:
@@ -71,15 +116,43 @@ def totp_confirm(*, device: TotpDevice, code: str) -> list[str] | None:
 
 
 def totp_verify(*, user: User, code: str) -> bool:
-    """A code from the app, or an unused recovery code (then spent)."""
-    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
-    if device is None:
-        return False
-    if _check(device, code):
+    """A code from the app, or an unused recovery code (then spent).
+
+    Each try takes one of OTP_FAILURE_LIMIT places before the code is even looked at, so that
+    parallel requests get no more tries; the last place locks the check for
+    OTP_LOCKOUT_MINUTES unless its code is right. Raises SecondFactorLocked while locked."""
+    now = timezone.now()
+    with transaction.atomic():
+        device = (TotpDevice.objects.select_for_update()
+                  .filter(user=user, confirmed_at__isnull=False).first())
+        if device is None:
+            return False
+        if device.locked_until and device.locked_until > now:
+            raise SecondFactorLocked(device.locked_until)
+        if device.locked_until:  # a lock that has passed: a fresh series of tries
+            device.failed_attempts, device.locked_until = 0, None
+        device.failed_attempts += 1
+        last_try = device.failed_attempts >= settings.OTP_FAILURE_LIMIT
+        if last_try:
+            device.locked_until = now + dt.timedelta(minutes=settings.OTP_LOCKOUT_MINUTES)
+        device.save(update_fields=["failed_attempts", "locked_until"])
+    right = _check(device, code) or bool(
+        RecoveryCode.objects.filter(user=user, code_hash=_hash(code), used_at__isnull=True)
+        .update(used_at=timezone.now()))
+    if right:
+        TotpDevice.objects.filter(pk=device.pk).update(failed_attempts=0, locked_until=None)
         return True
-    return bool(RecoveryCode.objects.filter(user=user, code_hash=_hash(code),
-                                            used_at__isnull=True).update(
-        used_at=timezone.now()))
+    if last_try:
+        from guichet.journal.models import Entry
+        from guichet.journal.services import journal_record
+
+        journal_record(actor=user, action=Entry.Action.SECOND_FACTOR_LOCKED, person=user,
+                       failures=device.failed_attempts,
+                       until=device.locked_until.isoformat())
+        logger.warning("Second factor locked for user %s after %s wrong codes", user.pk,
+                       device.failed_attempts)
+        raise SecondFactorLocked(device.locked_until)
+    return False
 
 
 def has_second_factor(user) -> bool:

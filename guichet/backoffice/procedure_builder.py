@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import Membership
+from guichet.accounts.two_factor import agent_rights_suspended
+from guichet.cases.selectors import has_role
 from guichet.documents.models import DOCUMENT_TYPES
 from guichet.lib.forms import Form, ModelForm
 from guichet.organisations.models import Unit
@@ -37,7 +39,9 @@ BUILDER_ROLES = (Membership.Role.ADMIN, Membership.Role.MANAGER)
 
 def builder_units(user):
     """Units whose procedures this user may build: all units of an organisation they
-    administer, and the units they manage."""
+    administer, and the units they manage (none without the second factor they need)."""
+    if agent_rights_suspended(user):
+        return Unit.objects.none()
     memberships = Membership.objects.filter(user=user, role__in=BUILDER_ROLES)
     admin_orgs = memberships.filter(role=Membership.Role.ADMIN).values("unit__organisation")
     managed = memberships.filter(role=Membership.Role.MANAGER).values("unit")
@@ -47,7 +51,7 @@ def builder_units(user):
 
 
 def can_build(user) -> bool:
-    return Membership.objects.filter(user=user, role__in=BUILDER_ROLES).exists()
+    return has_role(user, *BUILDER_ROLES)
 
 
 class ProcedureForm(ModelForm):

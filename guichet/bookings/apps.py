@@ -8,5 +8,7 @@ class BookingsConfig(AppConfig):
     def ready(self):
         from guichet.cases import kinds
 
+        from . import checks  # noqa: F401  (registers the payment provider checks)
+
         kinds.register("booking", "Réservation ou inscription",
                        next_step="Le service traite votre réservation.")

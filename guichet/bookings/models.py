@@ -220,6 +220,10 @@ class Payment(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="payments")
     reference = models.CharField(max_length=40, unique=True, default=new_token)
     provider = models.CharField(max_length=20)
+    # The payment's reference at the provider (PayFiP's `refdet`: 6–30 letters and digits),
+    # by which its notifications are matched.
+    provider_reference = models.CharField("référence chez le prestataire", max_length=40,
+                                          unique=True, null=True, blank=True)
     amount_cents = models.PositiveIntegerField()
     label = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from guichet.cases.services import (
     case_record_progress,
     case_reply,
 )
+from guichet.journal.models import Entry
+from guichet.journal.services import journal_record
 from guichet.lib.business_time import PARIS
 from guichet.notifications.services import notification_queue
 
@@ -35,7 +38,12 @@ from .models import (
     PaymentLog,
     Registration,
 )
-from .payments import CallbackError, provider
+from .payments import CURRENCY, PROVIDERS, CallbackError, enabled_provider, is_enabled
+
+logger = logging.getLogger(__name__)
+
+NO_ONLINE_PAYMENT = ("Le paiement en ligne n'est pas disponible : le service valide votre "
+                     "demande et vous indique comment régler.")
 
 
 class BookingRefused(CaseError):
@@ -124,7 +132,8 @@ def facility_request(*, facility: Facility, starts_at: dt.datetime, ends_at: dt.
         if facility_busy(facility, starts_at, ends_at).exists():
             raise BookingRefused("Ce créneau est déjà réservé : choisissez un autre horaire.",
                                  field="starts_at")
-        if facility.needs_approval:
+        # Without online payment, a paid booking is validated by an agent, who says how to pay.
+        if facility.needs_approval or (amount and enabled_provider() is None):
             status = FacilityBooking.Status.REQUESTED
         elif amount:
             status = FacilityBooking.Status.PENDING_PAYMENT
@@ -144,7 +153,18 @@ def facility_request(*, facility: Facility, starts_at: dt.datetime, ends_at: dt.
         if status == FacilityBooking.Status.PENDING_PAYMENT:
             payment_create(case=case, amount_cents=amount,
                            label=f"Réservation {facility.name} — {case.reference}")
+        elif amount and enabled_provider() is None:
+            case_record_progress(case=case, body=f"Montant : {euros(amount)}. "
+                                                 f"{NO_ONLINE_PAYMENT}")
     return case
+
+
+def facility_needs_validation(facility: Facility) -> bool:
+    """What the facility's page announces: validated by an agent, or booked at once (a paid
+    booking is validated when there is no online payment)."""
+    if facility.needs_approval:
+        return True
+    return enabled_provider() is None and any(t.price_cents for t in facility.tariffs.all())
 
 
 def _hold() -> dt.datetime:
@@ -169,7 +189,11 @@ def facility_decide(*, booking: FacilityBooking, approve: bool, acting_user,
                          exclude=booking.pk).exists():
             raise BookingRefused("Le créneau a été réservé entre-temps : refusez cette demande "
                                  "ou proposez un autre horaire à l'usager.")
-        if booking.amount_cents:
+        if booking.amount_cents and enabled_provider() is None:
+            booking.status = FacilityBooking.Status.CONFIRMED
+            message += (f"\n\nMontant à régler : {euros(booking.amount_cents)}. Le paiement en "
+                        "ligne n'est pas disponible : le service vous indique comment payer.")
+        elif booking.amount_cents:
             booking.status, booking.hold_expires_at = (FacilityBooking.Status.PENDING_PAYMENT,
                                                        _hold())
             payment = payment_create(case=booking.case, amount_cents=booking.amount_cents,
@@ -221,25 +245,68 @@ def bookings_expire_holds(*, now: dt.datetime | None = None) -> int:
 # --- Payments ------------------------------------------------------------------------------
 
 def payment_create(*, case: Case, amount_cents: int, label: str) -> Payment:
-    return Payment.objects.create(case=case, amount_cents=amount_cents, label=label,
-                                  provider=settings.PAYMENT_PROVIDER)
+    """A payment to make with the provider that is on (never called without one)."""
+    provider = enabled_provider()
+    if provider is None:
+        raise BookingRefused(NO_ONLINE_PAYMENT)
+    payment = Payment(case=case, amount_cents=amount_cents, label=label, provider=provider.code)
+    payment.provider_reference = provider.new_reference(payment)
+    payment.save()
+    return payment
+
+
+def payment_available(payment: Payment) -> bool:
+    """Can this payment be made online now (its provider is the one that is on)?"""
+    return is_enabled(payment.provider)
+
+
+def _refuse(reason: str, *, provider_code: str, data, reference: str = "",
+            payment: Payment | None = None) -> None:
+    """A callback that changes nothing: in the payment log, the server's log and the journal."""
+    reference = reference or str(data.get("reference", "") or data.get("idOp", ""))
+    PaymentLog.objects.create(payment=payment, reference=reference[:100],
+                              outcome=f"refusé : {reason}"[:200], data=dict(data))
+    logger.warning("Payment callback refused (%s, reference %s): %s", provider_code,
+                   reference[:100], reason)
+    journal_record(actor=None, action=Entry.Action.PAYMENT_REFUSED,
+                   case=payment.case if payment else None, provider=provider_code,
+                   reference=reference[:100], reason=reason,
+                   payment=payment.pk if payment else None)
 
 
 def payment_callback(*, provider_code: str, data: dict) -> Payment | None:
-    """Apply a provider's callback, once. A bad signature or an unknown reference changes
-    nothing and is logged; a payment confirmed after the hold expired is kept and flagged for a
-    refund."""
+    """Apply a provider's callback, once. It is believed only from the provider that is on,
+    authenticated (signature, or PayFiP's status service), for a payment of that provider,
+    for its amount and in euros; anything else changes nothing and is logged and journaled.
+    A payment confirmed after the hold expired is kept and flagged for a refund."""
+    if not is_enabled(provider_code):
+        # Nothing in it is believed; the payment it names, if any, only dates the attempt.
+        named = str(data.get("reference", ""))
+        _refuse(f"prestataire « {provider_code} » non activé", provider_code=provider_code,
+                data=data, payment=Payment.objects.select_related("case").filter(
+                    provider_reference=named).first() if named else None)
+        return None
     try:
-        result = provider(provider_code).parse_callback(data)
+        result = PROVIDERS[provider_code].parse_callback(data)
     except (CallbackError, KeyError) as exc:
-        PaymentLog.objects.create(reference=str(data.get("reference", ""))[:100],
-                                  outcome=f"refusé : {exc}"[:200], data=dict(data))
+        _refuse(str(exc), provider_code=provider_code, data=data)
         return None
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(reference=result.reference).first()
+        payment = (Payment.objects.select_for_update().select_related("case")
+                   .filter(provider_reference=result.provider_reference).first())
+        problem = None
         if payment is None:
-            PaymentLog.objects.create(reference=result.reference[:100],
-                                      outcome="refusé : référence inconnue", data=dict(data))
+            problem = "référence inconnue"
+        elif payment.provider != provider_code:
+            problem = f"paiement du prestataire « {payment.provider} »"
+        elif result.amount_cents != payment.amount_cents:
+            problem = (f"montant différent ({euros(result.amount_cents)} au lieu de "
+                       f"{euros(payment.amount_cents)})")
+        elif result.currency != CURRENCY:
+            problem = f"devise {result.currency} au lieu de {CURRENCY}"
+        if problem:
+            _refuse(problem, provider_code=provider_code, data=data, payment=payment,
+                    reference=result.provider_reference)
             return None
         if payment.status != Payment.Status.PENDING:
             PaymentLog.objects.create(payment=payment, reference=payment.reference,

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from guichet.accounts.models import Membership
+from guichet.accounts.two_factor import agent_rights_suspended
 from guichet.organisations.models import Unit
 
 from .models import Case, Event
@@ -13,8 +14,9 @@ from .models import Case, Event
 
 def agent_unit_ids(user) -> set[int]:
     """The units whose cases an agent handles: their own, or every unit of an organisation
-    where they are administrator."""
-    if not user.is_authenticated:
+    where they are administrator. None while the second factor the agent needs has not been
+    entered in this session."""
+    if not user.is_authenticated or agent_rights_suspended(user):
         return set()
     cached = getattr(user, "_agent_unit_ids", None)
     if cached is not None:
@@ -35,7 +37,8 @@ def is_agent(user) -> bool:
 
 
 def has_role(user, *roles: str) -> bool:
-    return user.is_authenticated and Membership.objects.filter(user=user, role__in=roles).exists()
+    return (user.is_authenticated and not agent_rights_suspended(user)
+            and Membership.objects.filter(user=user, role__in=roles).exists())
 
 
 def cases_for_agent(user) -> QuerySet[Case]:

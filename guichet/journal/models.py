@@ -23,6 +23,8 @@ class Entry(models.Model):
         CASE_UPDATED = "case_updated", "Mise à jour"
         SETTINGS_CHANGED = "settings_changed", "Modification du paramétrage"
         JOURNAL_VIEWED = "journal_viewed", "Consultation du journal"
+        PAYMENT_REFUSED = "payment_refused", "Notification de paiement refusée"
+        SECOND_FACTOR_LOCKED = "second_factor_locked", "Double authentification bloquée"
 
     at = models.DateTimeField("date", default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="auteur", null=True,

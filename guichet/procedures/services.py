@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.accounts.models import Membership
+from guichet.accounts.two_factor import agent_rights_suspended
 from guichet.cases.models import Channel
 from guichet.cases.selectors import agent_can_handle
 from guichet.cases.services import (
@@ -84,7 +85,9 @@ def transitions(definition: dict) -> dict[str, dict]:
 
 def agent_roles(agent, unit) -> set[str]:
     """The roles an agent holds for a unit: their membership there, or administrator of its
-    organisation."""
+    organisation (none without the second factor they need)."""
+    if agent_rights_suspended(agent):
+        return set()
     roles = set(Membership.objects.filter(user=agent, unit=unit).values_list("role", flat=True))
     if Membership.objects.filter(user=agent, role=Membership.Role.ADMIN,
                                  unit__organisation_id=unit.organisation_id).exists():

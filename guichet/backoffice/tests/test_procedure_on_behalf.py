@@ -63,3 +63,15 @@ def test_it_checks_ownership(client, canteen, resident, agent, other_agent, othe
     assert client.get(url).status_code == 404
     client.force_login(other_resident)
     assert client.get(url).status_code == 404
+
+
+def test_a_draft_filled_for_a_resident_waits_for_the_agents_second_factor(
+        client, canteen, resident, agent, settings):
+    client.force_login(agent)
+    step = _start(client, canteen, resident).url
+    assert client.get(step).status_code == 200
+    settings.AGENT_2FA_REQUIRED = True
+    client.logout()
+    client.post(reverse("portal:login"), {"username": agent.email,
+                                          "password": "motdepasse-solide-42"})
+    assert client.get(step).status_code == 404  # the resident's answers stay closed

@@ -63,8 +63,8 @@ def test_bad_callbacks_change_nothing_and_are_logged(hall):
     forged["reference"] = "inconnue"
     assert payment_callback(provider_code="test", data=forged) is None
     unknown = {"reference": "inconnue", "result": "paid", "amount": "8000",
-               "transaction": "T1"}
-    unknown["signature"] = sign("inconnue", "paid", "8000", "T1")
+               "currency": "EUR", "transaction": "T1"}
+    unknown["signature"] = sign("inconnue", "paid", "8000", "EUR", "T1")
     assert payment_callback(provider_code="test", data=unknown) is None
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PENDING
@@ -208,3 +208,50 @@ def test_closed_days_and_photos_without_metadata(hall):
         request_hall(hall, day)
     photo = facility_photo_add(facility=hall, upload=jpeg(), alt="La grande salle")
     assert b"SERIAL-987" not in photo.image.read()
+
+
+def test_a_signed_callback_for_another_amount_currency_or_provider_is_refused(hall):
+    from guichet.journal.models import Entry
+
+    case = request_hall(hall, next_working_day(5))
+    payment = case.payments.get()
+    test = TestProvider()
+
+    def signed(**changes):
+        fields = {**test.callback_fields(payment, paid=True), **changes}
+        return {**fields, "signature": test.signature(fields)}
+
+    assert payment_callback(provider_code="test", data=signed(amount="100")) is None
+    assert payment_callback(provider_code="test", data=signed(currency="USD")) is None
+    # A payment made with PayFiP is not paid by a test callback, even a well signed one.
+    other = request_hall(hall, next_working_day(6), email="autre@exemple.fr").payments.get()
+    Payment.objects.filter(pk=other.pk).update(provider="payfip")
+    assert payment_callback(provider_code="test", data={
+        **signed(reference=other.provider_reference, amount=str(other.amount_cents))}) is None
+    assert payment_callback(provider_code="payfip", data={"idOp": "X"}) is None  # not on
+    for p in (payment, other):
+        p.refresh_from_db()
+        assert p.status == Payment.Status.PENDING
+        assert p.case.facility_booking.status == FacilityBooking.Status.PENDING_PAYMENT
+    assert list(PaymentLog.objects.order_by("pk").values_list("outcome", flat=True)) == [
+        "refusé : montant différent (1,00 € au lieu de 80,00 €)",
+        "refusé : devise USD au lieu de EUR",
+        "refusé : paiement du prestataire « payfip »",
+        "refusé : prestataire « payfip » non activé"]
+    journal = Entry.objects.filter(action=Entry.Action.PAYMENT_REFUSED).order_by("pk")
+    assert [e.case for e in journal] == [case, case, other.case, None]
+
+
+def test_without_online_payment_an_approved_paid_booking_says_how_much_to_pay(hall, agent,
+                                                                              settings):
+    settings.PAYMENT_PROVIDER = ""
+    case = request_hall(hall, next_working_day(5))
+    booking = case.facility_booking
+    assert booking.status == FacilityBooking.Status.REQUESTED and booking.amount_cents == 8000
+    facility_decide(booking=booking, approve=True, acting_user=agent,
+                    message="C'est d'accord.")
+    booking.refresh_from_db()
+    assert booking.status == FacilityBooking.Status.CONFIRMED
+    assert not Payment.objects.exists()
+    reply = case.events.filter(kind="agent_message").get().body
+    assert "Montant à régler : 80,00 €" in reply

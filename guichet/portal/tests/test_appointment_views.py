@@ -106,3 +106,21 @@ def test_it_checks_ownership(client, passport):
     passport.bookable_online = False
     passport.save()
     assert client.get(slots_url(passport)).status_code == 404
+
+
+def test_the_ics_of_an_account_s_appointment_follows_the_case_page_rule(client, passport,
+                                                                        resident,
+                                                                        other_resident):
+    """Before, anyone with the case token got the .ics, and its cancel/move link, even for a
+    case the case page only opens to its account."""
+    case = appointment_book(type_=passport, starts_at=at(next_working_day(), 9), name="",
+                            requester=resident)
+    ics = reverse("portal:appointment_ics", args=[case.token])
+    anonymous = client.get(ics)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(
+        reverse("portal:login"))
+    client.force_login(other_resident)
+    assert client.get(ics).status_code == 404
+    client.force_login(resident)
+    mine = client.get(ics)
+    assert mine.status_code == 200 and b"BEGIN:VEVENT" in mine.content

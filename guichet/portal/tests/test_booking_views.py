@@ -85,3 +85,44 @@ def test_event_questions_are_asked_and_kept(client, workshop):
     client.post(url, {"attendee_1": "Léa", "name": "Anne", "email": "a@exemple.fr",
                       "q_allergies": "Arachides"})
     assert Registration.objects.get().answers == {"allergies": "Arachides"}
+
+
+def test_without_online_payment_a_paid_hall_is_validated_by_the_service(client, hall,
+                                                                        settings):
+    settings.PAYMENT_PROVIDER = ""  # the default in production
+    page = client.get(reverse("portal:facility", args=[hall.slug])).content.decode()
+    assert "Le paiement en ligne n&#x27;est pas disponible" in page
+    assert "Votre demande est validée par le service" in page
+    response = client.post(reverse("portal:facility", args=[hall.slug]),
+                           hall_form(next_working_day(5)))
+    case = Case.objects.get()
+    assert response["Location"] == reverse("portal:confirmation", args=[case.token])
+    assert case.facility_booking.status == FacilityBooking.Status.REQUESTED
+    assert not Payment.objects.exists()
+    assert "Montant : 80,00 €. Le paiement en ligne n'est pas disponible" in \
+        case.events.get(kind="progress").body
+
+
+def test_the_test_bank_and_its_callback_work_only_when_the_test_provider_is_on(client, hall,
+                                                                              settings):
+    from guichet.bookings.payments import TestProvider
+    from guichet.journal.models import Entry
+
+    client.post(reverse("portal:facility", args=[hall.slug]), hall_form(next_working_day(5)))
+    payment = Payment.objects.get()
+    settings.PAYMENT_PROVIDER = "payfip"  # production: the test bank must not mark it paid
+    bank = reverse("portal:payment_test_bank", args=[payment.reference])
+    assert client.get(bank).status_code == 404
+    assert client.post(bank, {"result": "paid"}).status_code == 404
+    start = reverse("portal:payment_start", args=[payment.reference])
+    assert "Le paiement en ligne n'est pas disponible pour le moment" in \
+        client.get(start).content.decode()
+    assert client.post(start).status_code == 200  # no redirection to the test bank
+    callback = client.post(reverse("portal:payment_callback", args=["test"]),
+                           TestProvider().callback_fields(payment, paid=True))
+    assert callback.status_code == 400 and callback.content == b"REFUSED"
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    assert FacilityBooking.objects.get().status == FacilityBooking.Status.PENDING_PAYMENT
+    entry = Entry.objects.get(action=Entry.Action.PAYMENT_REFUSED)
+    assert entry.case == payment.case and "non activé" in entry.details["reason"]

@@ -30,8 +30,13 @@ def test_an_unknown_page_is_a_french_404(client, db):
 
 
 def test_it_checks_ownership(client, db):
-    """Error pages say nothing about what exists."""
-    assert client.get("/suivi/inexistant/").content == client.get("/suivi/autre/").content
+    """Error pages say nothing about what exists (but for the nonce of each response)."""
+    import re
+
+    def page(url):
+        return re.sub(rb'nonce="[^"]+"', b"", client.get(url).content)
+
+    assert page("/suivi/inexistant/") == page("/suivi/autre/")
 
 
 @pytest.fixture
@@ -71,3 +76,33 @@ def test_a_server_error_keeps_its_traceback_in_the_log(db, settings, caplog, con
     printed = console.getvalue()
     assert printed.count("Internal Server Error: /boom/") == 1
     assert "RuntimeError: secret interne" in printed  # for whoever reads the server's log
+
+
+def test_a_refused_form_gets_a_french_page_with_what_was_typed(db):
+    """Before, Django's English « Forbidden (403) CSRF verification failed »."""
+    from django.urls import reverse
+
+    browser = Client(enforce_csrf_checks=True)
+    url = reverse("portal:login")
+    own = "http://testserver"
+    response = browser.post(url, {"username": "alice@exemple.fr", "password": "secret-42",
+                                  "message": "Mon long message"},
+                            HTTP_ORIGIN=own, HTTP_REFERER=own + url)
+    html = response.content.decode()
+    assert response.status_code == 403 and 'lang="fr"' in html
+    assert "Votre formulaire n'a pas pu être envoyé" in html
+    assert "rien n'a été enregistré" in html and "refuse les cookies" in html
+    assert "Mon long message" in html and "alice@exemple.fr" in html
+    assert "secret-42" not in html  # never a password
+    assert f'href="{own}{url}">Rouvrir le formulaire' in html
+    assert "CSRF" not in html and "Forbidden" not in html
+
+
+def test_another_site_s_forged_form_is_not_echoed(db):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/connexion/", {"message": "Texte imposé par un autre site"},
+                            HTTP_ORIGIN="https://malveillant.example",
+                            HTTP_REFERER="https://malveillant.example/piege")
+    html = response.content.decode()
+    assert response.status_code == 403 and "Texte imposé" not in html
+    assert "Rouvrir le formulaire" not in html and "Revenir à l'accueil" in html

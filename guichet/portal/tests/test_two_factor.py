@@ -121,3 +121,76 @@ def test_it_checks_ownership(client, agent, resident, settings):
     assert client.get(reverse("backoffice:sessions")).status_code == 403
     client.force_login(resident)
     assert client.get("/agents/").status_code == 403
+
+
+def test_an_agent_with_his_password_alone_has_no_agent_rights_anywhere(client, agent, unit,
+                                                                       resident):
+    """Before, only /agents/ and /admin/ waited for the second factor: the attachments of the
+    unit's cases were served at /pieces/<key>/ to an agent signed in with his password."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guichet.contact.services import contact_submit
+    from guichet.lib.files import check_upload
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    case = contact_submit(unit=unit, subject="Plan", message="…", requester=resident,
+                          files=[check_upload(SimpleUploadedFile("plan.pdf", pdf))])
+    piece = reverse("portal:attachment", args=[case.attachments.get().key])
+    login(client, "agent.voirie@hayange.fr")
+    assert client.get(piece).status_code == 404
+    assert client.get("/agents/")["Location"].startswith(reverse("portal:otp_setup"))
+    assert client.get(reverse("portal:my_cases")).status_code == 200  # his resident pages
+    # Once the second factor is entered, the same link works.
+    client.get(reverse("portal:otp_setup"))
+    secret = TotpDevice.objects.get(user=agent).secret
+    client.post(reverse("portal:otp_setup"), {"code": pyotp.TOTP(secret).now()})
+    assert client.get(piece).status_code == 200
+    # The agent's rights are in the permission checks themselves, whatever the URL.
+    from guichet.accounts.two_factor import agent_rights_suspended_for
+    from guichet.cases.selectors import agent_can_handle, has_role
+
+    with agent_rights_suspended_for(agent):
+        assert not agent_can_handle(agent, case) and not has_role(agent, "agent")
+    assert agent_can_handle(agent, case)
+
+
+def test_staff_need_the_second_factor_for_the_admin(client, db):
+    from guichet.accounts.models import User
+
+    User.objects.create_superuser(email="tech@hayange.fr", password=PASSWORD)
+    login(client, "tech@hayange.fr")
+    assert client.get("/admin/")["Location"].startswith(reverse("portal:otp_setup"))
+
+
+def test_the_code_check_locks_after_five_wrong_codes(client, agent, settings):
+    """Before, the right code was accepted after any number of wrong ones."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guichet.accounts.two_factor import totp_confirm, totp_start
+    from guichet.journal.models import Entry
+
+    device = totp_start(user=agent)
+    totp = pyotp.TOTP(device.secret)
+    totp_confirm(device=device, code=totp.at(time.time() - 30))
+    login(client, "agent.voirie@hayange.fr")
+    verify = reverse("portal:otp_verify")
+    for _ in range(4):
+        assert client.post(verify, {"code": "000000"}).status_code == 400
+    locked = client.post(verify, {"code": "000000"})
+    assert locked.status_code == 429
+    html = locked.content.decode()
+    assert "Trop de codes erronés" in html and "bloquée jusqu&#x27;à" in html
+    assert "Vérification bloquée" in html
+    # Even the right code is refused while locked, and the agent stays outside.
+    assert client.post(verify, {"code": totp.now()}).status_code == 429
+    assert client.get("/agents/")["Location"].startswith(verify)
+    entry = Entry.objects.get(action=Entry.Action.SECOND_FACTOR_LOCKED)
+    assert entry.actor == agent and entry.details["failures"] == 5
+    # Fifteen minutes later, the right code works and the count starts again.
+    TotpDevice.objects.filter(user=agent).update(
+        locked_until=timezone.now() - timedelta(seconds=1))
+    assert client.post(verify, {"code": totp.now(), "next": "/agents/"})["Location"] == \
+        "/agents/"
+    assert TotpDevice.objects.get(user=agent).failed_attempts == 0

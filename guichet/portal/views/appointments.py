@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +28,7 @@ from guichet.appointments.slots import next_openings, openings
 from guichet.lib.business_time import PARIS
 
 from ..appointment_forms import AppointmentForm, WaitlistForm
+from .cases import resident_case
 from .contact import remember_case
 
 
@@ -178,11 +180,16 @@ def appointment_move_view(request, token):
 
 
 def appointment_ics_view(request, token):
-    """The .ics of an appointment, for the follow-up page (the case token is the key)."""
+    """The .ics of an appointment, for the follow-up page, with the case page's rule: the case
+    token is the key of a case filed without an account; one filed from an account opens only
+    to that account (the .ics carries the link to cancel or move)."""
+    case = resident_case(request, token)
+    if case.requester_id and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     appointment = get_object_or_404(
         Appointment.objects.select_related("case", "type__agenda__place",
                                            "type__agenda__unit__organisation"),
-        case__token=token)
+        case=case)
     response = HttpResponse(appointment_ics(appointment), content_type="text/calendar")
     response["Content-Disposition"] = 'attachment; filename="rendez-vous.ics"'
     return response

@@ -14,14 +14,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from guichet.bookings.models import Event, Facility, FacilityBooking, Payment, Registration
-from guichet.bookings.payments import provider
+from guichet.bookings.payments import PROVIDERS, is_enabled, provider
 from guichet.bookings.services import (
+    NO_ONLINE_PAYMENT,
     BookingRefused,
     event_accept_offer,
     event_can_cancel,
     event_cancel,
     event_register,
+    facility_needs_validation,
     facility_request,
+    payment_available,
     payment_callback,
 )
 from guichet.lib.business_time import PARIS
@@ -75,10 +78,14 @@ def facility_detail(request, slug):
             if payment is not None:
                 return redirect("portal:payment_start", reference=payment.reference)
             return redirect("portal:confirmation", token=case.token)
+    needs_validation = facility_needs_validation(facility)
     names = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
     return render(request, "portal/bookings/facility.html", {
         "open_days": [names[d] for d in sorted(facility.open_days or [])],
         "facility": facility, "days": days, "monday": monday, "form": form,
+        "needs_validation": needs_validation,
+        "no_online_payment": NO_ONLINE_PAYMENT if needs_validation
+        and not facility.needs_approval else "",
         "previous": monday - dt.timedelta(days=7) if monday > timezone.localdate() else None,
         "next": monday + dt.timedelta(days=7),
     })
@@ -147,19 +154,21 @@ def _payment(reference) -> Payment:
 def payment_start(request, reference):
     """The summary before paying, then off to the provider."""
     payment = _payment(reference)
-    if request.method == "POST" and payment.status == Payment.Status.PENDING:
+    available = payment_available(payment)
+    if request.method == "POST" and payment.status == Payment.Status.PENDING and available:
         return redirect(provider(payment.provider).start_url(payment))
     booking = FacilityBooking.objects.filter(case=payment.case).first()
     return render(request, "portal/bookings/payment_start.html", {
-        "payment": payment, "booking": booking})
+        "payment": payment, "booking": booking, "available": available})
 
 
 def payment_test_bank(request, reference):
     """The test provider's "bank": two buttons that post the signed callback as a real
-    provider would, then send the browser back to Guichet."""
+    provider would, then send the browser back to Guichet. It lets anyone mark a payment paid:
+    it exists only when PAYMENT_PROVIDER=test is set (the demo, the tests, DEBUG)."""
     payment = _payment(reference)
     test = provider("test")
-    if payment.provider != "test":
+    if payment.provider != "test" or not is_enabled("test"):
         raise Http404
     if request.method == "POST":
         paid = request.POST.get("result") == "paid"
@@ -173,7 +182,7 @@ def payment_test_bank(request, reference):
 def payment_callback_view(request, provider_code):
     """Server-to-server notification from the provider; answers 200 whatever happens (the
     outcome is logged), 400 on a refused one."""
-    if provider_code not in ("test", "payfip"):
+    if provider_code not in PROVIDERS:
         raise Http404
     payment = payment_callback(provider_code=provider_code, data=request.POST.dict())
     return HttpResponse("OK" if payment else "REFUSED", status=200 if payment else 400,

@@ -27,7 +27,7 @@ def my_cases(request):
     return render(request, "portal/my_cases.html", {"page": page})
 
 
-def _resident_case(request, token) -> Case:
+def resident_case(request, token) -> Case:
     """The case behind a follow-up link. A case filed from an account is shown only to that
     account; one filed without an account, to whoever holds the link."""
     case = get_object_or_404(Case.objects.select_related("unit", "organisation", "assignee"),
@@ -40,7 +40,7 @@ def _resident_case(request, token) -> Case:
 
 
 def case_by_token(request, token):
-    case = _resident_case(request, token)
+    case = resident_case(request, token)
     if case.requester_id and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     remember_case(request, case)
@@ -79,7 +79,7 @@ def _resident_reply(request, case: Case, data: dict) -> None:
 
 
 def receipt_pdf(request, token):
-    case = _resident_case(request, token)
+    case = resident_case(request, token)
     if case.requester_id and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     response = HttpResponse(receipt_pdf_bytes(case), content_type="application/pdf")

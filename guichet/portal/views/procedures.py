@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from guichet.accounts.two_factor import agent_rights_suspended
 from guichet.documents.models import DOCUMENT_TYPES, Document
 from guichet.documents.services import VaultError, document_add, document_delete
 from guichet.lib.files import ACCEPT_ATTRIBUTE, check_upload
@@ -87,7 +88,8 @@ def _draft(request, token) -> Submission:
         Submission.objects.select_related("procedure__organisation", "procedure__unit",
                                           "version"), token=token)
     if submission.agent_id and request.user.is_authenticated and (
-            submission.agent_id == request.user.pk):
+            submission.agent_id == request.user.pk) and not agent_rights_suspended(
+            request.user):
         return submission  # the agent filling it for the resident
     if submission.user_id:
         if not request.user.is_authenticated or submission.user_id != request.user.pk:

@@ -6,12 +6,14 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import TotpDevice
 from guichet.accounts.two_factor import (
     OTP_SESSION_KEY,
+    SecondFactorLocked,
     has_second_factor,
     provisioning_uri,
     totp_confirm,
@@ -57,16 +59,22 @@ def otp_setup(request):
 
 @login_required
 def otp_verify(request):
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        if totp_verify(user=request.user, code=request.POST.get("code", "")):
-            request.session[OTP_SESSION_KEY] = True
-            request.session.cycle_key()
-            return redirect(_next(request))
-        error = "Code incorrect ou déjà utilisé."
+        try:
+            if totp_verify(user=request.user, code=request.POST.get("code", "")):
+                request.session[OTP_SESSION_KEY] = True
+                request.session.cycle_key()
+                return redirect(_next(request))
+            error, status = "Code incorrect ou déjà utilisé.", 400
+        except SecondFactorLocked as locked:
+            until = timezone.localtime(locked.until)
+            error, status = (f"Trop de codes erronés : par sécurité, la vérification est "
+                             f"bloquée jusqu'à {until:%H:%M}. Réessayez ensuite, ou demandez "
+                             "de l'aide à l'administrateur de Guichet."), 429
     return render(request, "portal/two_factor/verify.html",
-                  {"error": error, "next": request.GET.get("next", "")},
-                  status=400 if error else 200)
+                  {"error": error, "locked": status == 429, "next": request.POST.get("next")
+                   or request.GET.get("next", "")}, status=status)
 
 
 @login_required
