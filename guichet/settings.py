@@ -226,11 +226,26 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Guichet <ne-pas-repondre@guichet.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Notifications: retries with exponential backoff, then the notification is marked failed.
+# Notifications: retries with exponential backoff capped at NOTIFICATION_RETRY_MAX_SECONDS.
+# Legal notices (receipts, acknowledgements, decisions) are retried for
+# NOTIFICATION_LEGAL_RETRY_DAYS, links until they expire, anything else
+# NOTIFICATION_MAX_ATTEMPTS times; then the notification is marked failed.
 NOTIFICATION_MAX_ATTEMPTS = int(env("NOTIFICATION_MAX_ATTEMPTS", "8"))
 NOTIFICATION_RETRY_BASE_SECONDS = int(env("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
-# A delivery claimed longer ago than this is considered abandoned by a dead worker.
-NOTIFICATION_STALE_SECONDS = int(env("NOTIFICATION_STALE_SECONDS", "300"))
+NOTIFICATION_RETRY_MAX_SECONDS = int(env("NOTIFICATION_RETRY_MAX_SECONDS", "3600"))
+NOTIFICATION_LEGAL_RETRY_DAYS = int(env("NOTIFICATION_LEGAL_RETRY_DAYS", "7"))
+# A worker's lease on a notification it is sending; after it, another worker takes the
+# notification up (the first one died). Keep it well above EMAIL_TIMEOUT.
+# NOTIFICATION_STALE_SECONDS is its former name.
+NOTIFICATION_LEASE_SECONDS = int(env("NOTIFICATION_LEASE_SECONDS",
+                                     env("NOTIFICATION_STALE_SECONDS", "300")))
+# Administrators are told once when a transport has been failing for this long.
+NOTIFICATION_ALERT_AFTER_MINUTES = int(env("NOTIFICATION_ALERT_AFTER_MINUTES", "15"))
+# Django's ADMINS (comma-separated addresses) unless NOTIFICATION_ALERT_EMAILS says otherwise.
+ADMINS = [(a.strip(), a.strip()) for a in env("ADMINS", "").split(",") if a.strip()]
+NOTIFICATION_ALERT_EMAILS = [
+    a.strip() for a in env("NOTIFICATION_ALERT_EMAILS", ",".join(e for _, e in ADMINS)).split(",")
+    if a.strip()]
 
 # Back-office: a case is "due soon" when its resolution is due within this many hours.
 DUE_SOON_HOURS = int(env("DUE_SOON_HOURS", "24"))

@@ -99,10 +99,11 @@ def test_an_smtp_outage_delays_the_email_without_losing_it(smtp, case):
 
 
 def test_after_the_last_attempt_the_failure_shows_on_the_timeline(smtp, settings, case):
-    settings.NOTIFICATION_MAX_ATTEMPTS = 2
     notification = case.notifications.get()
     notifications_deliver_due()
-    make_due(notification)
+    # The receipt's retry window (NOTIFICATION_LEGAL_RETRY_DAYS) is over.
+    Notification.objects.filter(pk=notification.pk).update(
+        next_attempt_at=timezone.now(), retry_until=timezone.now())
     notifications_deliver_due()
     notification.refresh_from_db()
     assert notification.status == Notification.Status.FAILED
@@ -110,7 +111,7 @@ def test_after_the_last_attempt_the_failure_shows_on_the_timeline(smtp, settings
     assert failed.data["recipient"] == "alice@exemple.fr"
     make_due(notification)
     smtp.start()
-    assert notifications_deliver_due() == 0  # given up: an agent must act
+    assert notifications_deliver_due() == 0  # given up until a delivery shows SMTP works again
     assert smtp.messages == []
 
 
@@ -119,8 +120,9 @@ def test_a_delivery_left_by_a_dead_worker_is_taken_up_once(smtp, case):
     notification = case.notifications.get()
     # A worker claimed it, then died before sending.
     Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.SENDING, attempts=1,
-        claimed_at=timezone.now() - dt.timedelta(minutes=10))
+        status=Notification.Status.SENDING, attempts=1, claimed_by="mort:1",
+        claimed_at=timezone.now() - dt.timedelta(minutes=10),
+        claimed_until=timezone.now() - dt.timedelta(minutes=5))
     assert notifications_deliver_due() == 1
     assert notifications_deliver_due() == 0
     assert len(smtp.messages) == 1
@@ -130,7 +132,8 @@ def test_a_delivery_in_progress_is_not_sent_twice(smtp, case):
     smtp.start()
     notification = case.notifications.get()
     Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.SENDING, claimed_at=timezone.now())
+        status=Notification.Status.SENDING, claimed_at=timezone.now(), claimed_by="autre:1",
+        claimed_until=timezone.now() + dt.timedelta(minutes=5))
     assert notifications_deliver_due() == 0
     assert notification_deliver(notification_id=notification.pk) is False
     assert smtp.messages == []
