@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import Membership
@@ -31,6 +32,7 @@ from guichet.cases.selectors import (
 from guichet.cases.services import CaseError
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
+from guichet.notifications.selectors import failing_transports
 from guichet.organisations.models import Organisation, Unit
 from guichet.reports import services as report_services
 from guichet.reports.selectors import map_settings
@@ -121,6 +123,8 @@ def inbox(request):
                   _querystring(request.GET, onglet=t.code, page=""))
                  for t in TABS],
         "querystring": _querystring(request.GET, page=""),
+        # Shown to administrators only (the template asks `is_admin` first): one query then.
+        "failing_transports": SimpleLazyObject(failing_transports),
     })
 
 

@@ -59,14 +59,14 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
     status = Notification.Status.PENDING
     if not mandatory and user is not None and not _wants_optional_emails(user):
         status = Notification.Status.SKIPPED
-    key = uuid.uuid4()
+    key, now = uuid.uuid4(), timezone.now()
     legal, retry_until = delivery_policy(template=template, mandatory=mandatory,
-                                         has_case=case is not None, now=timezone.now())
+                                         has_case=case is not None, now=now)
     notification = Notification.objects.create(
         uuid=key, message_id=f"<{key}@guichet>", case=case, template=template,
         recipient=recipient, subject=subject, body_text=text, body_html=html,
         mandatory=mandatory, legal=legal, retry_until=retry_until, status=status,
-        channel=channel, attachments=attachments or [],
+        channel=channel, attachments=attachments or [], created_at=now, next_attempt_at=now,
     )
     if status == Notification.Status.PENDING:
         enqueue_delivery(notification)

@@ -38,6 +38,8 @@ TRANSPORTS = {Notification.Channel.EMAIL: email_transport, Notification.Channel.
 LINK_LIFETIMES = {"magic_link": "MAGIC_LINK_MAX_AGE", "password_reset": "PASSWORD_RESET_TIMEOUT",
                   "email_verification": "EMAIL_VERIFICATION_MAX_AGE"}
 
+CHANNEL_PLURALS = {"email": "courriels", "sms": "SMS"}
+
 logger = logging.getLogger(__name__)
 
 
@@ -186,7 +188,7 @@ def transports_alert_if_failing(now: dt.datetime | None = None) -> int:
                 alerted_at=now):
             continue
         alerted += 1
-        label = Notification.Channel(health.channel).label.lower()
+        label = CHANNEL_PLURALS[health.channel]
         since = timezone.localtime(health.failing_since)
         waiting = Notification.objects.filter(
             channel=health.channel,
@@ -196,8 +198,8 @@ def transports_alert_if_failing(now: dt.datetime | None = None) -> int:
         recipients = settings.NOTIFICATION_ALERT_EMAILS
         if not recipients:
             continue
-        subject = f"[Guichet] Envoi des {label}s en échec depuis le {since:%d/%m/%Y à %H:%M}"
-        body = (f"L'envoi des {label}s échoue depuis le {since:%d/%m/%Y à %H:%M}.\n"
+        subject = f"[Guichet] Envoi des {label} en échec depuis le {since:%d/%m/%Y à %H:%M}"
+        body = (f"L'envoi des {label} échoue depuis le {since:%d/%m/%Y à %H:%M}.\n"
                 f"Dernière erreur : {health.last_error}\n"
                 f"{waiting} notification(s) en attente : elles sont réessayées et partiront dès "
                 f"que l'envoi fonctionnera de nouveau ; les avis à valeur légale en échec "

@@ -171,3 +171,27 @@ def test_finished_cases_are_counted_up_to_a_cap(client, agent, unit, monkeypatch
     client.force_login(agent)
     html = client.get(URL, {"onglet": "closed"}).content.decode()
     assert "(plus de 2)" in html and "Plus de 2 demandes" in html
+
+
+def test_administrators_see_that_emails_have_been_failing_since(client, settings, agent, unit,
+                                                                case):
+    import socket
+
+    from guichet.accounts.models import Membership
+    from guichet.notifications.services import notifications_deliver_due
+
+    with socket.socket() as probe:  # an SMTP server that is down: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    notifications_deliver_due()
+
+    admin = make_agent("admin@hayange.fr", unit, Membership.Role.ADMIN)
+    client.force_login(admin)
+    html = client.get(URL).content.decode()
+    assert "Envoi des courriels en échec depuis le" in html
+    assert "ConnectionRefusedError" in html
+
+    client.force_login(agent)  # an agent who is not an administrator is not bothered with it
+    assert "en échec depuis" not in client.get(URL).content.decode()

@@ -1,13 +1,8 @@
 """Delivery through a real SMTP server on loopback (aiosmtpd): retries, no duplicates, no loss."""
 
 import datetime as dt
-import email
-import socket
 import time
-from email import policy
 
-import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from guichet.cases.models import Event
@@ -16,53 +11,7 @@ from guichet.contact.services import contact_submit
 from guichet.notifications.models import Notification
 from guichet.notifications.services import notification_deliver, notifications_deliver_due
 
-
-class Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-class SMTPServer:
-    """A loopback SMTP server that can be started late, to play an outage."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.mailbox = Mailbox()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def messages(self):
-        return self.mailbox.messages
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
-
-
-def make_due(notification):
-    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+from .conftest import make_due
 
 
 def test_the_receipt_is_delivered_once_through_smtp(smtp, case):
