@@ -77,13 +77,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-## make bench: inbox and case page latency on a generated dataset, receipt email delay.
+## make bench: inbox and case page latency on a generated dataset, receipt email delay,
+## receipts through an SMTP outage and worker crashes.
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
 	$(PY) bench/appointments.py
 	$(PY) bench/search.py
 	$(PY) bench/procedures.py
+	$(PY) bench/delivery.py
 
 clean:
 	rm -rf $(VENV) var node_modules

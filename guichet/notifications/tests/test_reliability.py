@@ -220,3 +220,29 @@ def test_resend_failed_takes_up_legal_notices_but_not_expired_links(smtp, case, 
     notifications_deliver_due()
     assert [m["To"] for m in smtp.messages] == ["alice@exemple.fr"]
     assert Notification.objects.get(pk=link.pk).status == Notification.Status.FAILED
+
+
+def test_an_address_the_server_refuses_for_good_fails_at_once_and_is_not_resent(smtp, case,
+                                                                                unit):
+    async def refuse_alice(server, session, envelope, address, rcpt_options):
+        if address == "alice@exemple.fr":
+            return "550 5.1.1 Utilisateur inconnu"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp.mailbox.handle_RCPT = refuse_alice
+    smtp.start()
+    receipt = case.notifications.get()
+    notifications_deliver_due()
+    receipt.refresh_from_db()
+    assert receipt.status == Notification.Status.FAILED and receipt.rejected
+    assert "550" in receipt.last_error
+    assert case.events.filter(kind=Event.Kind.NOTIFICATION_FAILED).count() == 1
+    assert TransportHealth.objects.filter(failing_since__isnull=False).count() == 0
+
+    contact_submit(unit=unit, subject="Autre", message="Bonjour", name="Marc",
+                   email="marc@exemple.fr")
+    notifications_deliver_due()
+    notifications_deliver_due()
+    assert Notification.objects.get(pk=receipt.pk).status == Notification.Status.FAILED
+    assert [m["To"] for m in smtp.messages] == ["marc@exemple.fr"]
