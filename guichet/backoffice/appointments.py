@@ -4,8 +4,8 @@ private iCalendar feeds."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import io
 
 from django import forms
 from django.contrib import messages
@@ -36,6 +36,7 @@ from guichet.appointments.services import (
 from guichet.appointments.slots import openings
 from guichet.cases.models import Channel
 from guichet.cases.selectors import agent_can_handle
+from guichet.lib import spreadsheets
 from guichet.lib.business_time import PARIS
 from guichet.lib.forms import Form
 from guichet.lib.ical import calendar_bytes
@@ -179,29 +180,6 @@ def _export_rows(agenda, first, last):
                item.case.reference]
 
 
-def _ods(rows) -> bytes:
-    """A spreadsheet in the OpenDocument format (LibreOffice, and Excel too)."""
-    import io
-
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="Rendez-vous")
-    for row in rows:
-        line = TableRow()
-        for value in row:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=str(value)))
-            line.addElement(cell)
-        table.addElement(line)
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
-
-
 @agent_required
 def export(request, fmt="csv"):
     agendas = list(agendas_for_agent(request.user))
@@ -212,17 +190,11 @@ def export(request, fmt="csv"):
     last = parse_date(request.GET.get("au", "") or "") or first + dt.timedelta(days=6)
     name = f"rendez-vous-{agenda.slug}-{first:%Y%m%d}"
     rows = _export_rows(agenda, first, last)
-    if fmt == "ods":
-        response = HttpResponse(_ods([EXPORT_COLUMNS, *rows]), content_type=(
-            "application/vnd.oasis.opendocument.spreadsheet"))
-        response["Content-Disposition"] = f'attachment; filename="{name}.ods"'
-        return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the accents
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
+    fmt = "ods" if fmt == "ods" else "csv"
+    out = io.StringIO(newline="") if fmt == "csv" else io.BytesIO()
+    spreadsheets.WRITERS[fmt]([EXPORT_COLUMNS, *rows], out, sheet="Rendez-vous")
+    response = HttpResponse(out.getvalue(), content_type=spreadsheets.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
