@@ -13,6 +13,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from guichet.lib import phones
+
 from .models import Notification
 from .tasks import enqueue_delivery, notification_deliver, retry_delay
 
@@ -46,13 +48,19 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
         subject, text, html = "", render_sms(template, context), ""
     else:
         subject, text, html = render_email(template, context)
-    status = Notification.Status.PENDING
+    status, error = Notification.Status.PENDING, ""
     if not mandatory and user is not None and not _wants_optional_emails(user):
         status = Notification.Status.SKIPPED
+    if channel == Notification.Channel.SMS:
+        # An SMS goes only to a French mobile; a landline or a typo is never sent to.
+        if phones.is_french_mobile(recipient):
+            recipient = phones.normalise(recipient)
+        else:
+            status, error = Notification.Status.FAILED, "numéro non mobile"
     notification = Notification.objects.create(
         case=case, template=template, recipient=recipient, subject=subject, body_text=text,
         body_html=html, mandatory=mandatory, status=status, channel=channel,
-        attachments=attachments or [],
+        attachments=attachments or [], last_error=error,
     )
     if status == Notification.Status.PENDING:
         enqueue_delivery(notification)
