@@ -36,10 +36,11 @@ from guichet.appointments.services import (
 from guichet.appointments.slots import openings
 from guichet.cases.models import Channel
 from guichet.cases.selectors import agent_can_handle
-from guichet.lib import spreadsheets
+from guichet.lib import phones, spreadsheets
 from guichet.lib.business_time import PARIS
 from guichet.lib.forms import Form
 from guichet.lib.ical import calendar_bytes
+from guichet.lib.phones import PhoneField
 
 from .views import agent_required
 
@@ -79,7 +80,7 @@ class OnBehalfForm(Form):
     name = forms.CharField(label="Prénom et nom", max_length=200)
     email = forms.EmailField(label="Adresse électronique", required=False,
                              help_text="Pour la confirmation et le rappel. Facultatif.")
-    phone = forms.CharField(label="Téléphone", max_length=30, required=False,
+    phone = PhoneField(label="Téléphone", max_length=30, required=False,
                             help_text="Pour le rappel par SMS. Facultatif.")
     channel = forms.ChoiceField(label="Demande reçue par", choices=[
         (Channel.PHONE, "Téléphone"), (Channel.COUNTER, "Accueil physique")])
@@ -176,8 +177,8 @@ def _export_rows(agenda, first, last):
     for item in appointments_between([agenda], first, last):
         local = timezone.localtime(item.starts_at, PARIS)
         yield [f"{local:%d/%m/%Y}", f"{local:%H:%M}", item.type.name, item.case.requester_name,
-               item.case.requester_phone, item.case.requester_email, item.get_status_display(),
-               item.case.reference]
+               phones.display(item.case.requester_phone), item.case.requester_email,
+               item.get_status_display(), item.case.reference]
 
 
 @agent_required
