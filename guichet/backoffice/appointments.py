@@ -4,8 +4,8 @@ private iCalendar feeds."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import io
 
 from django import forms
 from django.contrib import messages
@@ -36,9 +36,11 @@ from guichet.appointments.services import (
 from guichet.appointments.slots import openings
 from guichet.cases.models import Channel
 from guichet.cases.selectors import agent_can_handle
+from guichet.lib import phones, spreadsheets
 from guichet.lib.business_time import PARIS
 from guichet.lib.forms import Form
 from guichet.lib.ical import calendar_bytes
+from guichet.lib.phones import PhoneField
 
 from .views import agent_required
 
@@ -78,7 +80,7 @@ class OnBehalfForm(Form):
     name = forms.CharField(label="Prénom et nom", max_length=200)
     email = forms.EmailField(label="Adresse électronique", required=False,
                              help_text="Pour la confirmation et le rappel. Facultatif.")
-    phone = forms.CharField(label="Téléphone", max_length=30, required=False,
+    phone = PhoneField(label="Téléphone", max_length=30, required=False,
                             help_text="Pour le rappel par SMS. Facultatif.")
     channel = forms.ChoiceField(label="Demande reçue par", choices=[
         (Channel.PHONE, "Téléphone"), (Channel.COUNTER, "Accueil physique")])
@@ -175,31 +177,8 @@ def _export_rows(agenda, first, last):
     for item in appointments_between([agenda], first, last):
         local = timezone.localtime(item.starts_at, PARIS)
         yield [f"{local:%d/%m/%Y}", f"{local:%H:%M}", item.type.name, item.case.requester_name,
-               item.case.requester_phone, item.case.requester_email, item.get_status_display(),
-               item.case.reference]
-
-
-def _ods(rows) -> bytes:
-    """A spreadsheet in the OpenDocument format (LibreOffice, and Excel too)."""
-    import io
-
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="Rendez-vous")
-    for row in rows:
-        line = TableRow()
-        for value in row:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=str(value)))
-            line.addElement(cell)
-        table.addElement(line)
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+               phones.display(item.case.requester_phone), item.case.requester_email,
+               item.get_status_display(), item.case.reference]
 
 
 @agent_required
@@ -212,17 +191,11 @@ def export(request, fmt="csv"):
     last = parse_date(request.GET.get("au", "") or "") or first + dt.timedelta(days=6)
     name = f"rendez-vous-{agenda.slug}-{first:%Y%m%d}"
     rows = _export_rows(agenda, first, last)
-    if fmt == "ods":
-        response = HttpResponse(_ods([EXPORT_COLUMNS, *rows]), content_type=(
-            "application/vnd.oasis.opendocument.spreadsheet"))
-        response["Content-Disposition"] = f'attachment; filename="{name}.ods"'
-        return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the accents
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
+    fmt = "ods" if fmt == "ods" else "csv"
+    out = io.StringIO(newline="") if fmt == "csv" else io.BytesIO()
+    spreadsheets.WRITERS[fmt]([EXPORT_COLUMNS, *rows], out, sheet="Rendez-vous")
+    response = HttpResponse(out.getvalue(), content_type=spreadsheets.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 

@@ -19,6 +19,7 @@ from guichet.intake.services import intake_record
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.forms import Form
+from guichet.lib.phones import PhoneField
 from guichet.organisations.models import Unit
 from guichet.portal.forms import AttachmentsMixin, attachments_field
 from guichet.portal.receipt import receipt_pdf_bytes
@@ -46,7 +47,7 @@ class IntakeForm(AttachmentsMixin, Form):
     name = forms.CharField(label="Prénom et nom de l'usager", max_length=200)
     email = forms.EmailField(label="Adresse électronique", required=False,
                              help_text="Pour lui envoyer l'accusé d'enregistrement.")
-    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    phone = PhoneField(label="Téléphone", max_length=30, required=False)
     address = forms.CharField(label="Adresse postale", max_length=250, required=False,
                               help_text="Pour un courrier.")
     create_account = forms.BooleanField(

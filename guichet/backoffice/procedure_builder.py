@@ -5,14 +5,17 @@ saved to the draft; residents see only what was published."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from guichet.accounts.models import Membership
 from guichet.accounts.two_factor import agent_rights_suspended
@@ -27,8 +30,17 @@ from guichet.procedures.models import Procedure
 from guichet.procedures.services import (
     ProcedureError,
     procedure_admin_can_edit,
+    procedure_document_add,
+    procedure_document_delete,
+    procedure_field_add,
+    procedure_field_delete,
+    procedure_field_move,
+    procedure_field_update,
+    procedure_page_add,
+    procedure_page_delete,
+    procedure_page_update,
     procedure_publish,
-    procedure_save_definition,
+    procedure_workflow_save,
     publication_problems,
 )
 
@@ -153,6 +165,13 @@ class ConditionForm(Form):
         self.order_fields([name for name in self.fields if not name.startswith("condition")])
 
 
+BOUNDS = {
+    "integer": (int, "un nombre entier, par exemple 3"),
+    "decimal": (Decimal, "un nombre, par exemple 12.50"),
+    "date": (dt.date.fromisoformat, "une date au format AAAA-MM-JJ, par exemple 2025-09-01"),
+}
+
+
 class FieldForm(ConditionForm):
     page = forms.TypedChoiceField(label="Page", coerce=int)
     parent = forms.ChoiceField(label="Dans le bloc répétable", required=False)
@@ -206,14 +225,23 @@ class FieldForm(ConditionForm):
                                               "avec son bloc : mettez la condition sur le bloc.")
         if cleaned.get("type") in ("choice", "multichoice") and not cleaned.get("choices"):
             self.add_error("choices", "Indiquez au moins un choix.")
+        convert, expected = BOUNDS.get(cleaned.get("type"), (None, ""))
+        for name in ("min", "max"):
+            value = (cleaned.get(name) or "").strip()
+            if value and convert is None:
+                self.add_error(name, "Un minimum ou un maximum ne s'applique qu'à un nombre "
+                                     "ou une date.")
+            elif value:
+                try:
+                    cleaned[name] = str(convert(value.replace(",", ".")))
+                except (ValueError, ArithmeticError):
+                    self.add_error(name, f"Saisissez {expected}.")
         return cleaned
 
     def to_field(self) -> dict:
         data = self.cleaned_data
         field = {"key": data["key"] or slugify(data["label"]).replace("-", "_")[:40],
                  "type": data["type"], "label": data["label"], "required": data["required"]}
-        if field["key"][:1].isdigit() or not field["key"]:
-            field["key"] = f"champ_{field['key']}"[:40]
         for name in ("help", "purpose", "min", "max", "pattern", "pattern_message", "prefill",
                      "min_length", "max_length"):
             if data.get(name):
@@ -377,95 +405,24 @@ def _definition(procedure) -> dict:
     return definition
 
 
-@agent_required
-def procedure_builder(request, pk):
-    procedure = _builder_procedure(request, pk)
-    definition = _definition(procedure)
-    field_form = FieldForm(definition=definition)
-    document_form = DocumentForm(prefix="piece", definition=definition)
-    workflow_form = WorkflowForm(prefix="circuit", definition=definition)
+def _builder_page(request, procedure, definition, *, status=200, **bound):
+    """The builder page, with the forms given bound (after an invalid POST) or fresh."""
     page_index = _page_index(definition, request.GET.get("page", ""))
-    page_form = PageSettingsForm(prefix="page", definition=definition, initial=(
-        {"title": definition["pages"][page_index]["title"],
-         **_condition_initial(definition["pages"][page_index].get("condition"))}
-        if page_index is not None else None))
     editing = request.POST.get("original_key") or request.GET.get("champ", "")
     found = _find_field(definition, editing) if editing else None
-    if found and request.method == "GET":
-        page_index, fields, position = found
-        field_form = FieldForm(initial=_field_initial(fields[position], page_index),
-                               definition=definition)
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        changed = False
-        if action in ("add_page", "update_page"):
-            page_form = PageSettingsForm(request.POST, prefix="page", definition=definition)
-            index = _page_index(definition, request.POST.get("page_index", ""))
-            if page_form.is_valid():
-                page = {"title": page_form.cleaned_data["title"], "fields": []}
-                if _condition(page_form.cleaned_data):
-                    page["condition"] = _condition(page_form.cleaned_data)
-                if action == "update_page" and index is not None:
-                    definition["pages"][index] = {**page,
-                                                  "fields": definition["pages"][index]["fields"]}
-                else:
-                    definition["pages"].append(page)
-                changed = True
-        elif action == "add_field":
-            field_form = FieldForm(request.POST, definition=definition)
-            if field_form.is_valid():
-                field = field_form.to_field()
-                page = definition["pages"][field_form.cleaned_data["page"]]
-                target = page["fields"]
-                if field_form.cleaned_data.get("parent"):
-                    key = field_form.cleaned_data["parent"].split(":", 1)[1]
-                    target = next(f for f in page["fields"] if f["key"] == key)["fields"]
-                target.append(field)
-                changed = True
-        elif action == "update_field" and found:
-            field_form = FieldForm(request.POST, definition=definition)
-            if field_form.is_valid():
-                _, fields, position = found
-                updated = field_form.to_field()
-                if fields[position].get("type") == "block" and updated["type"] == "block":
-                    updated["fields"] = fields[position].get("fields", [])
-                fields[position] = updated
-                changed = True
-        elif action == "add_document":
-            document_form = DocumentForm(request.POST, prefix="piece", definition=definition)
-            if document_form.is_valid():
-                data = document_form.cleaned_data
-                key = slugify(data["label"]).replace("-", "_")[:40] or "piece"
-                existing = {d["key"] for d in definition["documents"]}
-                while key in existing:
-                    key = f"{key}_2"[:40]
-                definition["documents"].append({
-                    "key": key, "label": data["label"], "type": data["type"],
-                    "help": data["help"], "required": data["required"],
-                    "formats": data["formats"], "max_mb": data["max_mb"],
-                    **({"condition": _condition(data)} if _condition(data) else {})})
-                changed = True
-        elif action == "workflow":
-            workflow_form = WorkflowForm(request.POST, prefix="circuit", definition=definition)
-            if workflow_form.is_valid():
-                definition = workflow_form.apply(definition)
-                changed = True
-        elif action in ("delete_field", "up", "down"):
-            changed = _move_field(definition, request.POST.get("key", ""), action)
-        elif action == "delete_document":
-            key = request.POST.get("key", "")
-            definition["documents"] = [d for d in definition["documents"] if d["key"] != key]
-            changed = True
-        elif action == "delete_page":
-            index = int(request.POST.get("page", "-1") or -1)
-            if 0 <= index < len(definition["pages"]):
-                definition["pages"].pop(index)
-                changed = True
-        if changed:
-            procedure_save_definition(procedure=procedure, definition=definition,
-                                      acting_user=request.user)
-            messages.success(request, "Le brouillon du formulaire est enregistré.")
-            return redirect("backoffice:procedure_builder", pk=pk)
+    forms_ = {
+        "field_form": FieldForm(definition=definition, initial=(
+            _field_initial(found[1][found[2]], found[0]) if found else None)),
+        "document_form": DocumentForm(prefix="piece", definition=definition),
+        "workflow_form": WorkflowForm(prefix="circuit", definition=definition),
+        "page_form": PageSettingsForm(prefix="page", definition=definition, initial=(
+            {"title": definition["pages"][page_index]["title"],
+             **_condition_initial(definition["pages"][page_index].get("condition"))}
+            if page_index is not None else None)),
+    }
+    forms_.update(bound)
+    if "page_form" in bound:
+        page_index = _page_index(definition, request.POST.get("page_index", ""))
     labels = definitions.labels(definition)
     pages = [{"index": i, "title": p.get("title", ""),
               "condition_text": describe(p.get("condition"), labels), "fields": [
@@ -476,12 +433,170 @@ def procedure_builder(request, pk):
         for f in p.get("fields", [])]} for i, p in enumerate(definition["pages"])]
     return render(request, "backoffice/procedures/builder.html", {
         "procedure": procedure, "pages": pages, "documents": definition["documents"],
-        "field_form": field_form, "document_form": document_form,
-        "workflow_form": workflow_form, "editing": editing if found else "",
-        "page_form": page_form, "editing_page": page_index,
+        **forms_, "editing": editing if found else "", "editing_page": page_index,
         "problems": publication_problems(procedure), "types": DOCUMENT_TYPES,
-    }, status=400 if any(f.errors for f in (field_form, document_form, workflow_form,
-                                             page_form)) else 200)
+    }, status=status)
+
+
+def _saved(request, procedure):
+    messages.success(request, "Le brouillon du formulaire est enregistré.")
+    return redirect("backoffice:procedure_builder", pk=procedure.pk)
+
+
+def _invalid(request, procedure, **bound):
+    return _builder_page(request, procedure, _definition(procedure), status=400, **bound)
+
+
+@agent_required
+@require_GET
+def procedure_builder(request, pk):
+    procedure = _builder_procedure(request, pk)
+    return _builder_page(request, procedure, _definition(procedure))
+
+
+def _page_data(form) -> dict:
+    page = {"title": form.cleaned_data["title"]}
+    if _condition(form.cleaned_data):
+        page["condition"] = _condition(form.cleaned_data)
+    return page
+
+
+@agent_required
+@require_POST
+def builder_page_add(request, pk):
+    procedure = _builder_procedure(request, pk)
+    form = PageSettingsForm(request.POST, prefix="page", definition=_definition(procedure))
+    if not form.is_valid():
+        return _invalid(request, procedure, page_form=form)
+    procedure_page_add(procedure=procedure, page=_page_data(form), acting_user=request.user)
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_page_update(request, pk):
+    procedure = _builder_procedure(request, pk)
+    definition = _definition(procedure)
+    index = _page_index(definition, request.POST.get("page_index", ""))
+    if index is None:
+        raise Http404
+    form = PageSettingsForm(request.POST, prefix="page", definition=definition)
+    if not form.is_valid():
+        return _invalid(request, procedure, page_form=form)
+    procedure_page_update(procedure=procedure, index=index, page=_page_data(form),
+                          acting_user=request.user)
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_page_delete(request, pk):
+    procedure = _builder_procedure(request, pk)
+    index = _page_index(_definition(procedure), request.POST.get("page", ""))
+    if index is None:
+        raise Http404
+    procedure_page_delete(procedure=procedure, index=index, acting_user=request.user)
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_field_add(request, pk):
+    procedure = _builder_procedure(request, pk)
+    form = FieldForm(request.POST, definition=_definition(procedure))
+    if not form.is_valid():
+        return _invalid(request, procedure, field_form=form)
+    parent = form.cleaned_data.get("parent", "")
+    procedure_field_add(procedure=procedure, page_index=form.cleaned_data["page"],
+                        parent_key=parent.split(":", 1)[1] if parent else "",
+                        field=form.to_field(), acting_user=request.user)
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_field_update(request, pk):
+    procedure = _builder_procedure(request, pk)
+    definition = _definition(procedure)
+    key = request.POST.get("original_key", "")
+    if _find_field(definition, key) is None:
+        raise Http404
+    form = FieldForm(request.POST, definition=definition)
+    if not form.is_valid():
+        return _invalid(request, procedure, field_form=form)
+    procedure_field_update(procedure=procedure, key=key, field=form.to_field(),
+                           acting_user=request.user)
+    return _saved(request, procedure)
+
+
+def _posted_field(request, procedure) -> str:
+    key = request.POST.get("key", "")
+    if _find_field(_definition(procedure), key) is None:
+        raise Http404
+    return key
+
+
+@agent_required
+@require_POST
+def builder_field_move(request, pk):
+    procedure = _builder_procedure(request, pk)
+    key = _posted_field(request, procedure)
+    direction = request.POST.get("direction", "")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest("Sens de déplacement inconnu.")
+    procedure_field_move(procedure=procedure, key=key, direction=direction,
+                         acting_user=request.user)
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_field_delete(request, pk):
+    procedure = _builder_procedure(request, pk)
+    procedure_field_delete(procedure=procedure, key=_posted_field(request, procedure),
+                           acting_user=request.user)
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_document_add(request, pk):
+    procedure = _builder_procedure(request, pk)
+    form = DocumentForm(request.POST, prefix="piece", definition=_definition(procedure))
+    if not form.is_valid():
+        return _invalid(request, procedure, document_form=form)
+    data = form.cleaned_data
+    procedure_document_add(procedure=procedure, acting_user=request.user, document={
+        "key": slugify(data["label"]).replace("-", "_"), "label": data["label"],
+        "type": data["type"], "help": data["help"], "required": data["required"],
+        "formats": data["formats"], "max_mb": data["max_mb"],
+        **({"condition": _condition(data)} if _condition(data) else {})})
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_document_delete(request, pk):
+    procedure = _builder_procedure(request, pk)
+    key = request.POST.get("key", "")
+    if key not in {d["key"] for d in _definition(procedure)["documents"]}:
+        raise Http404
+    procedure_document_delete(procedure=procedure, key=key, acting_user=request.user)
+    return _saved(request, procedure)
+
+
+@agent_required
+@require_POST
+def builder_workflow_save(request, pk):
+    procedure = _builder_procedure(request, pk)
+    definition = _definition(procedure)
+    form = WorkflowForm(request.POST, prefix="circuit", definition=definition)
+    if not form.is_valid():
+        return _invalid(request, procedure, workflow_form=form)
+    applied = form.apply(definition)
+    procedure_workflow_save(procedure=procedure, workflow=applied["workflow"],
+                            annotations=applied["annotations"], acting_user=request.user)
+    return _saved(request, procedure)
 
 
 def _page_index(definition: dict, value: str) -> int | None:
@@ -490,24 +605,6 @@ def _page_index(definition: dict, value: str) -> int | None:
     except (TypeError, ValueError):
         return None
     return index if 0 <= index < len(definition["pages"]) else None
-
-
-def _move_field(definition: dict, key: str, action: str) -> bool:
-    for page in definition["pages"]:
-        containers = [page["fields"]] + [f.get("fields", []) for f in page["fields"]
-                                         if f.get("type") == "block"]
-        for fields in containers:
-            for index, field in enumerate(fields):
-                if field["key"] != key:
-                    continue
-                if action == "delete_field":
-                    fields.pop(index)
-                elif action == "up" and index > 0:
-                    fields[index - 1], fields[index] = fields[index], fields[index - 1]
-                elif action == "down" and index < len(fields) - 1:
-                    fields[index + 1], fields[index] = fields[index], fields[index + 1]
-                return True
-    return False
 
 
 @agent_required

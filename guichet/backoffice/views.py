@@ -56,6 +56,12 @@ def agent_required(view):
     return wrapper
 
 
+def posted_id(value) -> int | None:
+    """An id typed into a URL or a form: a positive integer, or None (never a 500)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 def _querystring(params, **changes) -> str:
     query = params.copy()
     for key, value in changes.items():
@@ -399,10 +405,11 @@ def bulk_assign(request):
     if not references:
         messages.error(request, "Sélectionnez au moins une demande.")
         return redirect("backoffice:inbox")
-    assignee_id = request.POST.get("assignee", "")
+    assignee_id = posted_id(request.POST.get("assignee"))
     assignee = (get_user_model().objects.filter(pk=assignee_id).first()
-                if assignee_id.isdigit() else None)
-    unit = Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
+                if assignee_id else None)
+    unit_id = posted_id(request.POST.get("unit"))
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
     done, refused = 0, []
     for case in cases_for_agent(request.user).filter(reference__in=references).select_related(
             "organisation", "unit"):
@@ -486,7 +493,7 @@ def reports_geojson(request):
 def case_accept_suggestion(request, reference):
     """One click: the case goes to the suggested unit, the reason says why."""
     case = _agent_case(request, reference)
-    unit = get_object_or_404(_transfer_units(case), pk=request.POST.get("unit"))
+    unit = get_object_or_404(_transfer_units(case), pk=posted_id(request.POST.get("unit")))
     try:
         services.case_transfer(case=case, unit=unit, acting_user=request.user,
                                reason="Service suggéré d'après les demandes semblables.")
@@ -570,8 +577,8 @@ def case_merge(request, reference):
 @require_POST
 def case_split(request, reference):
     case = _agent_case(request, reference)
-    event = case.events.filter(pk=request.POST.get("event")).first()
-    unit = Unit.objects.filter(pk=request.POST.get("unit")).select_related(
+    event = case.events.filter(pk=posted_id(request.POST.get("event"))).first()
+    unit = Unit.objects.filter(pk=posted_id(request.POST.get("unit"))).select_related(
         "organisation").first()
     try:
         if event is None or unit is None:

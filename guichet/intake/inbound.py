@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ def _body(message) -> str:
     if part.get_content_type() == "text/html":
         # Nothing of the HTML is kept: no script, no remote image, no link to follow.
         content = nh3.clean(re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", content), tags=set())
+        # nh3 returns HTML-escaped text; agents read plain text, so decode the entities
+        # (after cleaning: a decoded « &lt;script&gt; » is text, never markup).
+        content = html.unescape(content)
     content = re.sub(r"\n{3,}", "\n\n", content.replace("\r\n", "\n")).strip()
     return content[:MAX_BODY]
 

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from guichet.lib import phones
+
 from .models import Notification, TransportHealth
 from .tasks import (
     LINK_LIFETIMES,
@@ -56,9 +58,16 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
         subject, text, html = "", render_sms(template, context), ""
     else:
         subject, text, html = render_email(template, context)
-    status = Notification.Status.PENDING
+    status, error, rejected = Notification.Status.PENDING, "", False
     if not mandatory and user is not None and not _wants_optional_emails(user):
         status = Notification.Status.SKIPPED
+    if channel == Notification.Channel.SMS:
+        # An SMS goes only to a French mobile; a landline or a typo is never sent to.
+        if phones.is_french_mobile(recipient):
+            recipient = phones.normalise(recipient)
+        else:
+            # Refused for good: resending after an outage would not make it a mobile.
+            status, error, rejected = Notification.Status.FAILED, "numéro non mobile", True
     key, now = uuid.uuid4(), timezone.now()
     legal, retry_until = delivery_policy(template=template, mandatory=mandatory,
                                          has_case=case is not None, now=now)
@@ -67,6 +76,7 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
         recipient=recipient, subject=subject, body_text=text, body_html=html,
         mandatory=mandatory, legal=legal, retry_until=retry_until, status=status,
         channel=channel, attachments=attachments or [], created_at=now, next_attempt_at=now,
+        last_error=error, rejected=rejected,
     )
     if status == Notification.Status.PENDING:
         enqueue_delivery(notification)

@@ -1,6 +1,7 @@
 from django import forms
 
 from guichet.lib.forms import Form
+from guichet.lib.phones import PhoneField
 
 
 class AppointmentForm(Form):
@@ -10,7 +11,7 @@ class AppointmentForm(Form):
         label="Votre adresse électronique",
         help_text="Pour la confirmation, le rappel et le lien d'annulation.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label="Votre téléphone portable", max_length=30, required=False,
+    phone = PhoneField(label="Votre téléphone portable", max_length=30, required=False,
                             help_text="Facultatif : pour recevoir le rappel par SMS.",
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from guichet.bookings.models import Audience
 from guichet.lib.business_time import PARIS
 from guichet.lib.forms import Form
+from guichet.lib.phones import PhoneField
 
 
 class ContactFieldsMixin:
@@ -25,7 +26,7 @@ def _contact_fields():
         "email": forms.EmailField(label="Votre adresse électronique",
                                   help_text="Pour la confirmation et le suivi.",
                                   widget=forms.EmailInput(attrs={"autocomplete": "email"})),
-        "phone": forms.CharField(label="Votre téléphone", max_length=30, required=False,
+        "phone": PhoneField(label="Votre téléphone", max_length=30, required=False,
                                  help_text="Facultatif.",
                                  widget=forms.TextInput(attrs={"autocomplete": "tel",
                                                                "type": "tel"})),

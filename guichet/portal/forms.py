@@ -12,6 +12,7 @@ from guichet.lib.forms import (
     MultipleFileField,
     MultipleFileInput,
 )
+from guichet.lib.phones import PhoneField
 
 MAX_MB = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 
@@ -56,7 +57,7 @@ class ContactForm(AttachmentsMixin, Form):
                   "demande. Format attendu : nom@exemple.fr",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(label="Votre téléphone", max_length=30, required=False,
+    phone = PhoneField(label="Votre téléphone", max_length=30, required=False,
                             help_text="Facultatif, si vous préférez être rappelé.",
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
 
@@ -137,12 +138,14 @@ class ProfileForm(ModelForm):
     last_name = forms.CharField(label="Nom", max_length=150,
                                 widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
 
+    phone = PhoneField(label="Téléphone", required=False,
+                       help_text="Par exemple 06 12 34 56 78. Un portable pour recevoir les SMS.")
+
     class Meta:
         model = ResidentProfile
         fields = ["civility", "phone", "address", "postcode", "city", "preferred_channel",
                   "optional_emails"]
         widgets = {
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code",
                                                "inputmode": "numeric"}),

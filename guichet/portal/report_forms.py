@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from guichet.lib.files import check_upload
 from guichet.lib.forms import Form, MultipleFileField, MultipleFileInput
 from guichet.lib.geocoding import geocode
+from guichet.lib.phones import PhoneField
 from guichet.reports.services import MAX_DESCRIPTION, ReportError, report_locate
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
@@ -82,7 +83,7 @@ class ReportDetailsForm(Form):
         label="Votre adresse électronique",
         help_text="Pour l'accusé d'enregistrement et le suivi. Elle n'est jamais publiée.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label="Votre téléphone", max_length=30, required=False,
+    phone = PhoneField(label="Votre téléphone", max_length=30, required=False,
                             help_text="Facultatif.",
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
 

@@ -24,6 +24,24 @@ def all_fields(definition: dict) -> list[dict]:
     return [field for page in pages(definition) for field in page.get("fields", [])]
 
 
+def every_key(definition: dict) -> set[str]:
+    """The keys of all fields, block children included."""
+    return {item["key"] for field in all_fields(definition)
+            for item in [field, *field.get("fields", [])]}
+
+
+def unique_key(base: str, taken: set[str], *, limit: int = 40) -> str:
+    """``base`` cut to ``limit`` characters, or, when that is taken, ``base_2``, ``base_3``…
+    with the base shortened so that the suffix fits (a long label never loops)."""
+    key = base[:limit]
+    number = 2
+    while key in taken:
+        suffix = f"_{number}"
+        key = base[:limit - len(suffix)] + suffix
+        number += 1
+    return key
+
+
 def labels(definition: dict) -> dict[str, str]:
     return {f["key"]: f.get("label", f["key"]) for f in all_fields(definition)}
 

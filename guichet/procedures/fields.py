@@ -162,8 +162,9 @@ def form_field(field: dict) -> forms.Field | None:
                                 error_messages={"invalid": "Saisissez une adresse de courriel "
                                                 "valide, par exemple nom@exemple.fr."}, **common)
     if kind == "phone":
-        return forms.CharField(max_length=30, widget=forms.TextInput(
-            attrs={"type": "tel", "autocomplete": "tel"}), validators=validators, **common)
+        from guichet.lib.phones import PhoneField
+
+        return PhoneField(validators=validators, **common)
     if kind == "integer":
         low, high = _bounds(field, int)
         return forms.IntegerField(min_value=low, max_value=high, widget=forms.TextInput(

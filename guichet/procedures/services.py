@@ -3,6 +3,7 @@ the current state, writes the timeline and the journal, in one transaction."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.db import transaction
@@ -123,6 +124,150 @@ def procedure_save_definition(*, procedure: Procedure, definition: dict, acting_
     procedure.save(update_fields=["definition", "updated_at"])
     journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED,
                    procedure=procedure.pk, change="definition")
+
+
+class _DraftEdit:
+    """The draft definition of a procedure, locked, copied, and saved (journaled) on exit."""
+
+    def __init__(self, procedure: Procedure, acting_user):
+        self.procedure, self.acting_user = procedure, acting_user
+
+    def __enter__(self) -> dict:
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        locked = Procedure.objects.select_for_update().get(pk=self.procedure.pk)
+        self.definition = copy.deepcopy(locked.definition or definitions.EMPTY)
+        self.definition.setdefault("pages", [])
+        self.definition.setdefault("documents", [])
+        return self.definition
+
+    def __exit__(self, kind, error, trace):
+        try:
+            if kind is None:
+                procedure_save_definition(procedure=self.procedure, definition=self.definition,
+                                          acting_user=self.acting_user)
+        finally:
+            self.atomic.__exit__(kind, error, trace)
+        return False
+
+
+def _page(definition: dict, index: int) -> dict:
+    if not 0 <= index < len(definition["pages"]):
+        raise ProcedureError("Cette page n'existe pas.")
+    return definition["pages"][index]
+
+
+def _field_container(definition: dict, key: str) -> tuple[list, int]:
+    """The list holding a field (a page's fields or a block's children) and its position."""
+    for page in definition["pages"]:
+        containers = [page["fields"]] + [f.get("fields", []) for f in page["fields"]
+                                         if f.get("type") == "block"]
+        for fields in containers:
+            for position, field in enumerate(fields):
+                if field["key"] == key:
+                    return fields, position
+    raise ProcedureError("Ce champ n'existe pas.")
+
+
+def _field_key(definition: dict, field: dict, *, exclude: str = "") -> dict:
+    base = field.get("key") or "champ"
+    if base[:1].isdigit():
+        base = f"champ_{base}"
+    taken = definitions.every_key(definition) - {exclude}
+    return {**field, "key": definitions.unique_key(base, taken)}
+
+
+def procedure_page_add(*, procedure: Procedure, page: dict, acting_user) -> None:
+    """Add a page (title, optional condition) at the end of the draft."""
+    with _DraftEdit(procedure, acting_user) as definition:
+        definition["pages"].append({**page, "fields": []})
+
+
+def procedure_page_update(*, procedure: Procedure, index: int, page: dict,
+                          acting_user) -> None:
+    """Change a page's title and condition; its fields stay."""
+    with _DraftEdit(procedure, acting_user) as definition:
+        fields = _page(definition, index)["fields"]
+        definition["pages"][index] = {**page, "fields": fields}
+
+
+def procedure_page_delete(*, procedure: Procedure, index: int, acting_user) -> None:
+    with _DraftEdit(procedure, acting_user) as definition:
+        _page(definition, index)
+        definition["pages"].pop(index)
+
+
+def procedure_field_add(*, procedure: Procedure, page_index: int, field: dict,
+                        parent_key: str = "", acting_user) -> dict:
+    """Add a field to a page (or to one of its repeatable blocks). Its key is made unique
+    in the procedure (``adresse``, ``adresse_2``…); the field as stored is returned."""
+    with _DraftEdit(procedure, acting_user) as definition:
+        target = _page(definition, page_index)["fields"]
+        if parent_key:
+            block = next((f for f in target if f["key"] == parent_key
+                          and f.get("type") == "block"), None)
+            if block is None:
+                raise ProcedureError("Ce bloc répétable n'existe pas.")
+            target = block.setdefault("fields", [])
+        field = _field_key(definition, field)
+        target.append(field)
+    return field
+
+
+def procedure_field_update(*, procedure: Procedure, key: str, field: dict,
+                           acting_user) -> dict:
+    """Replace a field where it stands; a block keeps its children."""
+    with _DraftEdit(procedure, acting_user) as definition:
+        fields, position = _field_container(definition, key)
+        field = _field_key(definition, field, exclude=key)
+        if fields[position].get("type") == "block" and field["type"] == "block":
+            field["fields"] = fields[position].get("fields", [])
+        fields[position] = field
+    return field
+
+
+def procedure_field_move(*, procedure: Procedure, key: str, direction: str,
+                         acting_user) -> None:
+    """Move a field one place up or down among its siblings."""
+    if direction not in ("up", "down"):
+        raise ProcedureError("Sens de déplacement inconnu.")
+    with _DraftEdit(procedure, acting_user) as definition:
+        fields, index = _field_container(definition, key)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(fields):
+            fields[other], fields[index] = fields[index], fields[other]
+
+
+def procedure_field_delete(*, procedure: Procedure, key: str, acting_user) -> None:
+    with _DraftEdit(procedure, acting_user) as definition:
+        fields, index = _field_container(definition, key)
+        fields.pop(index)
+
+
+def procedure_document_add(*, procedure: Procedure, document: dict, acting_user) -> dict:
+    """Ask for one more document; its key comes from its label and is made unique."""
+    with _DraftEdit(procedure, acting_user) as definition:
+        taken = {d["key"] for d in definition["documents"]}
+        document = {**document, "key": definitions.unique_key(
+            document.get("key") or "piece", taken)}
+        definition["documents"].append(document)
+    return document
+
+
+def procedure_document_delete(*, procedure: Procedure, key: str, acting_user) -> None:
+    with _DraftEdit(procedure, acting_user) as definition:
+        kept = [d for d in definition["documents"] if d["key"] != key]
+        if len(kept) == len(definition["documents"]):
+            raise ProcedureError("Cette pièce n'existe pas.")
+        definition["documents"] = kept
+
+
+def procedure_workflow_save(*, procedure: Procedure, workflow: dict, annotations: list[dict],
+                            acting_user) -> None:
+    """Who may take each step, the automatic jumps, and the agents' private fields."""
+    with _DraftEdit(procedure, acting_user) as definition:
+        definition["workflow"] = workflow
+        definition["annotations"] = annotations
 
 
 def publication_problems(procedure: Procedure) -> list[str]:

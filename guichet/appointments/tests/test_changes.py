@@ -84,7 +84,7 @@ def test_reminders_go_once_by_email_and_sms(passport, settings, tmp_path):
     notifications_deliver_due()
     assert [m.subject for m in mail.outbox if m.subject.startswith("Rappel")]
     sms = (tmp_path / "sms.log").read_text()
-    assert sms.startswith("06 12 34 56 78\tRappel : RDV Passeport")
+    assert sms.startswith("+33612345678\tRappel : RDV Passeport")
     # Two hours before, the second reminder.
     Appointment.objects.filter(pk=appointment.pk).update(
         starts_at=timezone.now() + dt.timedelta(hours=1, minutes=50))
@@ -92,6 +92,20 @@ def test_reminders_go_once_by_email_and_sms(passport, settings, tmp_path):
     appointment.refresh_from_db()
     assert appointment.reminders_sent == [2, 48]
     assert Notification.objects.filter(channel="sms").count() == 2
+
+
+def test_no_sms_reminder_to_a_landline_and_the_reason_is_kept(passport, settings, tmp_path):
+    settings.SMS_BACKEND = "file"
+    settings.VAR_DIR = tmp_path
+    appointment = book(passport, at(next_working_day(), 9), phone="03 87 12 34 56")
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=timezone.now() + dt.timedelta(hours=30))
+    assert appointments_send_reminders() == 1
+    notifications_deliver_due()
+    assert not (tmp_path / "sms.log").exists()
+    sms = Notification.objects.get(channel="sms")
+    assert sms.status == Notification.Status.FAILED and sms.last_error == "numéro non mobile"
+    assert [m.subject for m in mail.outbox if m.subject.startswith("Rappel")]
 
 
 def test_agents_mark_seen_or_no_show(passport, other_agent, agent):

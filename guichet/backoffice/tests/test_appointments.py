@@ -139,3 +139,24 @@ def test_ods_export(client, passport, other_agent):
     assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
     content = zipfile.ZipFile(io.BytesIO(response.content)).read("content.xml").decode()
     assert "Marc Blanc" in content and "Passeport" in content
+
+
+def test_a_formula_typed_as_a_name_is_not_run_by_the_spreadsheet(client, passport, other_agent):
+    import csv
+    import io
+
+    from odf.opendocument import load
+    from odf.table import TableCell, TableRow
+
+    day = next_working_day()
+    appointment_book(type_=passport, starts_at=at(day, 9), name='=HYPERLINK("http://x")',
+                     email="x@exemple.fr", phone="")
+    client.force_login(other_agent)
+    params = {"agenda": "titres", "du": day.isoformat(), "au": day.isoformat()}
+    body = client.get(reverse("backoffice:appointment_export"), params).content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][3] == "'=HYPERLINK(\"http://x\")"
+    content = client.get(reverse("backoffice:appointment_export_ods"), params).content
+    sheet = load(io.BytesIO(content)).spreadsheet
+    cells = [str(c) for c in sheet.getElementsByType(TableRow)[1].getElementsByType(TableCell)]
+    assert cells[3] == "'=HYPERLINK(\"http://x\")"

@@ -68,3 +68,14 @@ def test_bulk_transfer_status_and_close(client, unit, other_unit, agent, manager
     assert statuses[cases[0].reference][0] == Status.IN_PROGRESS
     assert statuses[cases[1].reference][0] == Status.CLOSED
     assert statuses[cases[2].reference][1] == other_unit.pk
+
+
+def test_ids_that_are_not_numbers_are_refused_without_an_error_page(client, unit, agent):
+    case = submit(unit, 1)
+    client.force_login(agent)
+    response = client.post(reverse("backoffice:bulk_assign"), {
+        "ref": [case.reference], "action": "transfer", "unit": "abc"}, follow=True)
+    assert response.status_code == 200 and "Choisissez le service." in response.text
+    response = client.post(reverse("backoffice:bulk_assign"), {
+        "ref": [case.reference], "assignee": "1 OR 1=1"}, follow=True)
+    assert response.status_code == 200

@@ -36,3 +36,15 @@ def test_it_checks_ownership(client, unit, other_unit, other_agent, agent):
         "ref": [mine.reference], "action": "close", "message": "x"}).status_code == 302
     mine.refresh_from_db()
     assert mine.status == Status.NEW
+
+
+def test_ids_that_are_not_numbers_are_refused_without_an_error_page(client, unit, agent):
+    case = contact_submit(unit=unit, subject="Deux sujets", message="…", name="X",
+                          email="x@exemple.fr")
+    client.force_login(agent)
+    response = client.post(reverse("backoffice:case_split", args=[case.reference]),
+                           {"event": "abc", "unit": "x"}, follow=True)
+    assert response.status_code == 200 and "Choisissez le message et le service." in response.text
+    response = client.post(reverse("backoffice:case_accept_suggestion",
+                                   args=[case.reference]), {"unit": "abc"})
+    assert response.status_code == 404

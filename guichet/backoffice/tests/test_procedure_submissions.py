@@ -72,10 +72,32 @@ def test_exports_are_prepared_in_the_background_and_hold_every_answer(
         assert submission.case.reference in str(rows[1])
 
 
-def test_a_formula_in_an_answer_is_not_run_by_the_spreadsheet():
-    from guichet.procedures.exports import _safe
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_a_formula_typed_as_a_name_is_not_run_by_the_spreadsheet(
+        client, canteen, resident, agent, fmt, django_capture_on_commit_callbacks):
+    submission = _submitted(canteen, resident)
+    submission.case.requester_name = '=HYPERLINK("http://x")'
+    submission.case.save(update_fields=["requester_name"])
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("backoffice:procedure_export", args=[canteen.pk]), {"fmt": fmt})
+    export = Export.objects.get()
+    export_run(export_id=export.pk)
+    export.refresh_from_db()
+    content = b"".join(client.get(reverse("backoffice:export_file",
+                                          args=[export.key])).streaming_content)
+    if fmt == "csv":
+        row = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))[1]
+    elif fmt == "xlsx":
+        row = [c.value for c in next(load_workbook(io.BytesIO(content)).active.iter_rows(
+            min_row=2, max_row=2))]
+    else:
+        from odf.opendocument import load
+        from odf.table import TableCell, TableRow
 
-    assert _safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+        line = load(io.BytesIO(content)).spreadsheet.getElementsByType(TableRow)[1]
+        row = [str(cell) for cell in line.getElementsByType(TableCell)]
+    assert row[3] == "'=HYPERLINK(\"http://x\")"
 
 
 def test_it_checks_ownership(client, canteen, resident, other_agent):

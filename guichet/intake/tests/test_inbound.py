@@ -122,6 +122,17 @@ def test_html_is_reduced_to_text(smtp, unit):
     assert "script" not in body and "alert" not in body and "traceur" not in body
 
 
+def test_html_entities_come_out_as_the_characters_they_stand_for(unit):
+    msg = message()
+    msg.set_content("<p>J&#39;habite au 3 Rue d&#39;Alsace &amp; Lorraine, pr&eacute;s de "
+                    "l&rsquo;&eacute;cole &lt;B&gt;</p>", subtype="html")
+    inbound_receive(msg.as_bytes())
+    body = Case.objects.get().events.get(kind=Event.Kind.SUBMITTED).body
+    assert "Rue d'Alsace & Lorraine" in body
+    assert "prés de l’école <B>" in body
+    assert "&" + "amp;" not in body and "&#39;" not in body
+
+
 def test_a_message_delivered_twice_is_filed_once(unit):
     raw = message(Message_ID="<unique-1@mx.exemple.fr>").as_bytes()
     assert inbound_receive(raw).outcome == "created"

@@ -56,3 +56,12 @@ def test_it_checks_ownership(client, unit, other_commune):
     """A unit is only reachable under its own organisation."""
     response = client.get(reverse("portal:contact_unit", args=[other_commune.slug, unit.slug]))
     assert response.status_code == 404
+
+
+def test_a_phone_that_is_not_one_is_explained_next_to_the_field(client, unit):
+    data = {"subject": "Objet", "message": "Texte", "name": "Marc", "email": "m@exemple.fr"}
+    response = client.post(url(unit), {**data, "phone": "rappelez-moi"})
+    assert "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78." in response.text
+    assert not Case.objects.exists()
+    client.post(url(unit), {**data, "phone": "0387 12 34 56"})
+    assert Case.objects.get().requester_phone == "+33387123456"

@@ -42,3 +42,15 @@ def test_it_checks_ownership(client, resident, other_resident):
     resident.refresh_from_db()
     assert resident.first_name == "Alice"
     assert not Case.objects.exists()
+
+
+def test_the_phone_is_checked_stored_in_e164_and_shown_in_french(client, resident):
+    client.force_login(resident)
+    response = client.post(reverse("portal:profile"), {**DATA, "phone": "06 12 34"})
+    assert response.status_code == 200
+    assert "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78." in response.text
+    assert 'value="3 rue Foch"' in response.text
+    client.post(reverse("portal:profile"), {**DATA, "phone": "+33 (0)6.12.34.56.78"})
+    resident.profile.refresh_from_db()
+    assert resident.profile.phone == "+33612345678"
+    assert 'value="06 12 34 56 78"' in client.get(reverse("portal:profile")).text
