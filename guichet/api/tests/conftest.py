@@ -59,3 +59,17 @@ def as_text(value):
 @pytest.fixture
 def api_key(db):
     return ApiKey.objects.create(name="Application municipale", requests_per_minute=5)
+
+
+def wait_for_a_fresh_window(*values: str, period: int = 60, needed: int = 20) -> None:
+    """Rate limits count in fixed windows (django-ratelimit's, shifted per counted value): a
+    test that needs several attempts in the same window starts early enough in it."""
+    import time
+
+    from django_ratelimit.core import _get_window
+
+    for _ in range(len(values) + 1):
+        left = min(_get_window(value, period) - time.time() for value in values)
+        if left >= needed:
+            return
+        time.sleep(max(left, 0) + 0.2)
