@@ -295,6 +295,9 @@ GEOCODER_MIN_SCORE = float(env("GEOCODER_MIN_SCORE", "0.5"))
 OPEN311_MAX_REQUESTS = 1000
 OPEN311_DEFAULT_DAYS = 90
 OPEN311_POSTS_PER_IP_PER_MINUTE = int(env("OPEN311_POSTS_PER_IP_PER_MINUTE", "120"))
+# The limits' window. The figures above are per minute: keep 60 (the tests lengthen it so that
+# a slow machine never sees a window end in the middle of a test).
+OPEN311_RATE_WINDOW_SECONDS = 60
 
 # Rate limits (django-ratelimit) count in a table of the database, shared by every process on
 # every machine, with an atomic increment (guichet.lib.cache). `migrate` creates the table.

@@ -34,7 +34,8 @@ class Open311Middleware:
         if request.method in UNSAFE:
             # Every write attempt from an address counts, whatever becomes of it.
             limit = settings.OPEN311_POSTS_PER_IP_PER_MINUTE
-            wait = retry_after(request, group="open311.ip", key="ip", per_minute=limit)
+            wait = retry_after(request, group="open311.ip", key="ip", limit=limit,
+                               seconds=settings.OPEN311_RATE_WINDOW_SECONDS)
             if wait is not None:
                 return open311.errors(
                     fmt, 429, f"Trop de demandes : {limit} écritures par minute au plus depuis "

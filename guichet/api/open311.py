@@ -412,7 +412,8 @@ def _rate_limit(request, key: ApiKey, *, sandbox: bool) -> None:
     too, by the middleware); the test endpoint has its own count."""
     wait = retry_after(request, group="open311.test" if sandbox else "open311",
                        key=lambda group, request: f"api_key:{key.pk}",
-                       per_minute=key.requests_per_minute)
+                       limit=key.requests_per_minute,
+                       seconds=settings.OPEN311_RATE_WINDOW_SECONDS)
     if wait is not None:
         raise Open311Error(429, f"Trop de demandes : {key.requests_per_minute} par minute au "
                                 f"plus pour cette clé. Réessayez dans {wait} s.",

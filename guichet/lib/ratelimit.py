@@ -13,10 +13,10 @@ def client_ip(request) -> str:
     return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
 
-def retry_after(request, *, group: str, key, per_minute: int) -> int | None:
-    """Count this attempt; None while within `per_minute`, else the seconds until the count
-    starts again (for a Retry-After header)."""
-    usage = get_usage(request, group=group, key=key, rate=f"{per_minute}/m", increment=True)
+def retry_after(request, *, group: str, key, limit: int, seconds: int = 60) -> int | None:
+    """Count this attempt; None while within `limit` attempts in the window of `seconds`, else
+    the seconds until the count starts again (for a Retry-After header)."""
+    usage = get_usage(request, group=group, key=key, rate=(limit, seconds), increment=True)
     if usage is None or not usage["should_limit"]:
         return None
     return max(int(usage["time_left"]), 1)

@@ -56,12 +56,20 @@ def as_text(value):
     return None if value is None else str(value)
 
 
+@pytest.fixture(autouse=True)
+def _long_rate_window(settings):
+    settings.OPEN311_RATE_WINDOW_SECONDS = RATE_WINDOW
+
+
 @pytest.fixture
 def api_key(db):
     return ApiKey.objects.create(name="Application municipale", requests_per_minute=5)
 
 
-def wait_for_a_fresh_window(*values: str, period: int = 60, needed: int = 20) -> None:
+RATE_WINDOW = 3600
+
+
+def wait_for_a_fresh_window(*values: str, period: int = RATE_WINDOW, needed: int = 60) -> None:
     """Rate limits count in fixed windows (django-ratelimit's, shifted per counted value): a
     test that needs several attempts in the same window starts early enough in it."""
     import time

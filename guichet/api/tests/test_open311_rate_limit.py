@@ -7,7 +7,7 @@ from guichet.cases.models import Case
 from guichet.reports.models import ApiKey
 from guichet.reports.tests.fixtures import INSIDE
 
-from .conftest import wait_for_a_fresh_window, xml_data
+from .conftest import RATE_WINDOW, wait_for_a_fresh_window, xml_data
 from .test_open311 import post
 
 LOCALHOST = "127.0.0.1"
@@ -16,7 +16,7 @@ LOCALHOST = "127.0.0.1"
 def assert_too_many(response, fmt="json"):
     assert response.status_code == 429
     wait = int(response["Retry-After"])
-    assert 1 <= wait <= 60
+    assert 1 <= wait <= RATE_WINDOW
     [error] = response.json() if fmt == "json" else xml_data(response.content)
     assert str(error["code"]) == "429" and f"{wait} s" in error["description"]
 
