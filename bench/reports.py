@@ -111,7 +111,9 @@ def measure_open311(out, env, seconds, clients, workers):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "guichet.wsgi", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env={**env, "ALLOWED_HOSTS": "127.0.0.1"})
+        # Every client posts from 127.0.0.1: the per-address limit is not what is measured.
+        cwd=ROOT, env={**env, "ALLOWED_HOSTS": "127.0.0.1",
+                       "OPEN311_POSTS_PER_IP_PER_MINUTE": str(10**7)})
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

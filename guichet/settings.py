@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "csp",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     "guichet.accounts",
@@ -94,6 +95,8 @@ if DEMO:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Every answer under /open311/ in the spec's error format; write attempts counted per address.
+    "guichet.api.middleware.Open311Middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -303,9 +306,30 @@ INBOUND_IMAP_FOLDER = env("INBOUND_IMAP_FOLDER", "INBOX")
 GEOCODER_URL = env("GEOCODER_URL", "https://data.geopf.fr/geocodage/search")
 GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "3"))
 GEOCODER_MIN_SCORE = float(env("GEOCODER_MIN_SCORE", "0.5"))
-# Open311: write requests allowed per key and minute unless the key says otherwise.
+# Open311: at most this many requests in a list, 90 days by default. Every write attempt
+# counts, per key (the key's own "requêtes d'écriture par minute") and per client address.
 OPEN311_MAX_REQUESTS = 1000
 OPEN311_DEFAULT_DAYS = 90
+OPEN311_POSTS_PER_IP_PER_MINUTE = int(env("OPEN311_POSTS_PER_IP_PER_MINUTE", "120"))
+# The limits' window. The figures above are per minute: keep 60 (the tests lengthen it so that
+# a slow machine never sees a window end in the middle of a test).
+OPEN311_RATE_WINDOW_SECONDS = 60
+
+# Rate limits (django-ratelimit) count in a table of the database, shared by every process on
+# every machine, with an atomic increment (guichet.lib.cache). `migrate` creates the table.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "guichet.lib.cache.DatabaseCache",
+        "LOCATION": "guichet_ratelimit",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "guichet.lib.ratelimit.client_ip"
+# django-ratelimit warns about any backend but memcached and redis: ours is atomic (see above).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 TASKS = {
     "default": {

@@ -8,19 +8,22 @@ Public reads never carry who filed a report."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
-from guichet.cases.models import Channel
+from guichet.cases.models import Case, Channel
 from guichet.lib.geocoding import geocode
+from guichet.lib.ratelimit import retry_after
 from guichet.organisations.selectors import territory_organisation
 from guichet.reports.models import ApiKey, Category, IdempotentRequest, Report
 from guichet.reports.selectors import open311_status, public_reports
@@ -38,10 +41,22 @@ CHANGESET = "2026-11-24T00:00:00Z"
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
+    def __init__(self, status: int, description: str, *, headers: dict | None = None):
         super().__init__(description)
         self.status = status
         self.description = description
+        self.headers = headers or {}
+
+
+# What XML 1.0 allows in a document at all (§2.2 "Char"): no other control character (NUL,
+# U+000B, ESC…), no lone surrogate, not U+FFFE or U+FFFF, not even as a character reference.
+XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """The text without the characters XML cannot carry, whatever the database holds (other
+    channels, older rows): a document we serve is always well-formed."""
+    return XML_FORBIDDEN.sub("", value)
 
 
 # --- Rendering -----------------------------------------------------------------------------
@@ -57,7 +72,7 @@ def _xml_value(parent: ET.Element, tag: str, value, item_tags: dict) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = xml_text(str(value))
 
 
 # The element name of one item of each list, as in the spec's XML examples.
@@ -71,6 +86,7 @@ def render(data, fmt: str, root: str, *, status: int = 200) -> HttpResponse:
     response = _render(data, fmt, root, status)
     # Public data, read by apps and other sites' maps.
     response["Access-Control-Allow-Origin"] = "*"
+    response.open311 = True  # the middleware leaves it as it is
     return response
 
 
@@ -85,29 +101,79 @@ def _render(data, fmt: str, root: str, status: int) -> HttpResponse:
             for key, value in data.items():
                 _xml_value(element, key, value, ITEM_TAGS)
         body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, "utf-8")
-        return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+        # The bare type that discovery announces (validators compare the whole header); the
+        # XML declaration gives the encoding.
+        return HttpResponse(body, status=status, content_type="text/xml")
     return JsonResponse(data, status=status, safe=False,
                         json_dumps_params={"ensure_ascii": False})
 
 
-def errors(fmt: str, status: int, description: str) -> HttpResponse:
-    return render([{"code": status, "description": description}], fmt, "errors", status=status)
+def errors(fmt: str, status: int, description: str, *, headers: dict | None = None
+           ) -> HttpResponse:
+    response = render([{"code": status, "description": description}], fmt, "errors",
+                      status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
-def open311_view(view):
-    """Turn Open311Error and ReportError into the spec's error documents."""
+def not_allowed(fmt: str, method: str, allowed) -> HttpResponse:
+    allowed = ", ".join(allowed)
+    return errors(fmt, 405, f"Méthode {method} non permise ici : {allowed} seulement.",
+                  headers={"Allow": allowed})
 
-    @wraps(view)
-    def wrapper(request, *args, fmt="json", **kwargs):
-        try:
-            _check_jurisdiction(request)
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Open311Error as exc:
-            return errors(fmt, exc.status, exc.description)
-        except ReportError as exc:
-            return errors(fmt, 400, str(exc))
 
-    return wrapper
+def too_big(fmt: str) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    size = f"{limit / 1024 / 1024:.3g} Mo" if limit >= 1024 * 1024 else f"{limit} octets"
+    return errors(fmt, 413, f"Requête trop volumineuse : {size} au plus.")
+
+
+def open311_view(*methods: str):
+    """An Open311 view answering only `methods`: Open311Error and ReportError become the spec's
+    error documents. No CSRF check: nothing here reads a cookie, writes are authenticated by
+    their `api_key`."""
+
+    def decorator(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, fmt="json", **kwargs):
+            if request.method not in methods:
+                return not_allowed(fmt, request.method, methods)
+            try:
+                _check_characters(request)
+                _check_jurisdiction(request)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as exc:
+                return errors(fmt, exc.status, exc.description, headers=exc.headers)
+            except ReportError as exc:
+                return errors(fmt, 400, str(exc))
+            except RequestDataTooBig:
+                return too_big(fmt)
+            except TooManyFieldsSent:
+                return errors(fmt, 400, f"Trop de paramètres : "
+                                        f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} au plus.")
+
+        return wrapper
+
+    return decorator
+
+
+def _check_characters(request) -> None:
+    """Refuse, rather than silently drop, characters that XML cannot carry (PostgreSQL cannot
+    store NUL either): what a client sent is filed as it sent it, or not at all, and the client
+    learns which parameter is wrong."""
+    values = [*request.GET.lists(), ("Idempotency-Key",
+                                     [request.headers.get("Idempotency-Key", "")])]
+    if request.method == "POST":
+        values += request.POST.lists()
+    for name, items in values:
+        for text in (name, *items):
+            found = XML_FORBIDDEN.search(text)
+            if found:
+                raise Open311Error(400, f"{xml_text(name) or 'Un paramètre'} contient un "
+                                        f"caractère interdit (U+{ord(found.group()):04X}) : "
+                                        f"retirez les caractères de contrôle.")
 
 
 def _check_jurisdiction(request) -> None:
@@ -129,8 +195,7 @@ def _dt(value) -> str | None:
 
 # --- Discovery and services ----------------------------------------------------------------
 
-@require_GET
-@open311_view
+@open311_view("GET")
 def discovery(request, fmt):
     base = request.build_absolute_uri("/open311")
     formats = ["text/xml", "application/json"]
@@ -162,8 +227,7 @@ def _service(category: Category) -> dict:
     }
 
 
-@require_GET
-@open311_view
+@open311_view("GET")
 def services(request, fmt):
     return render([_service(c) for c in reportable_categories()], fmt, "services")
 
@@ -175,8 +239,7 @@ def _category(service_code: str) -> Category:
     return category
 
 
-@require_GET
-@open311_view
+@open311_view("GET")
 def service_definition(request, service_code, fmt):
     category = _category(service_code)
     attributes = []
@@ -221,21 +284,46 @@ def _request(report: Report) -> dict:
         "zipcode": None,
         "lat": report.lat,
         "long": report.lon,
-        "media_url": report.media_url or None,
+        "media_url": report.media_url if _is_media_url(report.media_url) else None,
     }
 
 
+_media_url = URLValidator(schemes=["http", "https"])
+MEDIA_URL_MAX_LENGTH = Report._meta.get_field("media_url").max_length
+
+
+def _is_media_url(value: str) -> bool:
+    if not value or len(value) > MEDIA_URL_MAX_LENGTH:
+        return False
+    try:
+        _media_url(value)
+    except ValidationError:
+        return False
+    return True
+
+
+# Dates a query can ask about; beyond them, date arithmetic and databases overflow.
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+
+
 def _parse_date(name: str, value: str) -> dt.datetime:
-    parsed = parse_datetime(value.replace(" ", "+")) if value else None
-    if parsed is None:
-        raise Open311Error(400, f"{name} doit être une date W3C, par exemple "
-                                f"2026-11-24T08:00:00+01:00.")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    try:
+        parsed = parse_datetime(value.replace(" ", "+")) if value else None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        if parsed is not None and EARLIEST <= parsed <= LATEST:
+            return parsed
+    except (ValueError, OverflowError):  # 2026-02-30, an offset of 25 hours, year 1…
+        pass
+    raise Open311Error(400, f"{name} doit être une date W3C entre 1900 et 9000, par exemple "
+                            f"2026-11-24T08:00:00+01:00.")
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@open311_view
+MAX_SERVICE_CODES = 100
+
+
+@open311_view("GET", "POST")
 def requests_view(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
@@ -245,6 +333,8 @@ def requests_view(request, fmt):
         reports = reports.filter(case__reference__in=ids[:settings.OPEN311_MAX_REQUESTS])
     else:
         codes = [c for c in request.GET.get("service_code", "").split(",") if c]
+        if len(codes) > MAX_SERVICE_CODES:
+            raise Open311Error(400, f"service_code : {MAX_SERVICE_CODES} codes au plus.")
         if codes:
             reports = reports.filter(category__service_code__in=codes)
         end = _parse_date("end_date", request.GET["end_date"]) if request.GET.get(
@@ -265,8 +355,7 @@ def requests_view(request, fmt):
     return render([_request(r) for r in reports], fmt, "service_requests")
 
 
-@require_GET
-@open311_view
+@open311_view("GET")
 def request_detail(request, service_request_id, fmt):
     report = public_reports().filter(case__reference=service_request_id).first()
     if report is None:
@@ -274,8 +363,7 @@ def request_detail(request, service_request_id, fmt):
     return render([_request(report)], fmt, "service_requests")
 
 
-@require_GET
-@open311_view
+@open311_view("GET")
 def token_detail(request, token, fmt):
     report = Report.objects.select_related("case").filter(api_token=token).first()
     if report is None:
@@ -305,7 +393,7 @@ def _attributes(request) -> dict:
 
 def _location(request) -> tuple[float, float, str]:
     lat, lon = request.POST.get("lat", ""), request.POST.get("long", "")
-    address = request.POST.get("address_string", "").strip()
+    address = _one_line(request, "address_string")
     if lat and lon:
         try:
             return float(lat), float(lon), address
@@ -319,16 +407,54 @@ def _location(request) -> tuple[float, float, str]:
     raise Open311Error(400, "Lieu manquant : donnez lat et long, ou address_string.")
 
 
-def _rate_limit(key: ApiKey) -> None:
-    since = timezone.now() - dt.timedelta(minutes=1)
-    if Report.objects.filter(api_key=key, created_at__gte=since).count() >= \
-            key.requests_per_minute:
+def _rate_limit(request, key: ApiKey, *, sandbox: bool) -> None:
+    """Every attempt with the key counts, filed or refused (the client's address is counted
+    too, by the middleware); the test endpoint has its own count."""
+    wait = retry_after(request, group="open311.test" if sandbox else "open311",
+                       key=lambda group, request: f"api_key:{key.pk}",
+                       limit=key.requests_per_minute,
+                       seconds=settings.OPEN311_RATE_WINDOW_SECONDS)
+    if wait is not None:
         raise Open311Error(429, f"Trop de demandes : {key.requests_per_minute} par minute au "
-                                "plus pour cette clé.")
+                                f"plus pour cette clé. Réessayez dans {wait} s.",
+                           headers={"Retry-After": str(wait)})
+
+
+def _one_line(request, name: str) -> str:
+    """A field that ends up in an email header or a subject: a line break there would let a
+    client add headers, so it is refused."""
+    value = request.POST.get(name, "")
+    if "\r" in value or "\n" in value:
+        raise Open311Error(400, f"{name} : une seule ligne, sans retour à la ligne.")
+    return value.strip()
+
+
+def _email(request) -> str:
+    email = _one_line(request, "email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            email = ""
+        if not email or len(email) > Case._meta.get_field("requester_email").max_length:
+            raise Open311Error(400, "email : adresse électronique invalide, par exemple "
+                                    "prenom.nom@exemple.fr.")
+    return email
+
+
+def _media(request) -> str:
+    value = _one_line(request, "media_url")
+    if value and len(value) > MEDIA_URL_MAX_LENGTH:
+        raise Open311Error(400, f"media_url : {MEDIA_URL_MAX_LENGTH} caractères au plus.")
+    if value and not _is_media_url(value):
+        raise Open311Error(400, "media_url doit être une adresse http:// ou https:// "
+                                "complète.")
+    return value
 
 
 def _post_request(request, fmt, *, sandbox: bool = False):
     key = _api_key(request)
+    _rate_limit(request, key, sandbox=sandbox)
     idempotency = (request.headers.get("Idempotency-Key")
                    or request.POST.get("idempotency_key", "")).strip()[:100]
     if idempotency and not sandbox:
@@ -343,13 +469,18 @@ def _post_request(request, fmt, *, sandbox: bool = False):
     description = request.POST.get("description", "")
     if len(description) > 4000:
         raise Open311Error(400, "description : 4000 caractères au plus.")
-    names = " ".join(p for p in (request.POST.get("first_name", ""),
-                                 request.POST.get("last_name", "")) if p).strip()
-    email = request.POST.get("email", "").strip()
+    names = " ".join(p for p in (_one_line(request, "first_name"),
+                                 _one_line(request, "last_name")) if p)
+    max_name = Case._meta.get_field("requester_name").max_length
+    if len(names) > max_name:
+        raise Open311Error(400, f"first_name et last_name : {max_name} caractères au plus "
+                                f"ensemble.")
+    email = _email(request)
+    media_url = _media(request)
     fields = dict(category=category, lat=lat, lon=lon, address=address,
                   description=description or category.name, answers=_attributes(request),
                   name=names or "Usager de l'application", email=email,
-                  phone=request.POST.get("phone", "").strip()[:30], channel=Channel.APP)
+                  phone=_one_line(request, "phone")[:30], channel=Channel.APP)
     if sandbox:
         commune = report_locate(lat=lat, lon=lon)
         report_route(category=category, commune=commune)
@@ -357,13 +488,12 @@ def _post_request(request, fmt, *, sandbox: bool = False):
         return render([{"service_request_id": "TEST-" + code, "service_notice":
                         "Point d'accès de test : rien n'a été enregistré.",
                         "account_id": None}], fmt, "service_requests")
-    _rate_limit(key)
     try:
         with transaction.atomic():
             case = report_submit(**fields)
             report = case.report
             Report.objects.filter(pk=report.pk).update(
-                api_key=key, media_url=request.POST.get("media_url", "")[:500])
+                api_key=key, media_url=media_url)
             if idempotency:
                 IdempotentRequest.objects.create(api_key=key, idempotency_key=idempotency,
                                                  case=case)
@@ -385,9 +515,7 @@ def _created(report: Report, fmt: str) -> HttpResponse:
 
 # --- The test endpoint ---------------------------------------------------------------------
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@open311_view
+@open311_view("GET", "POST")
 def test_requests(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt, sandbox=True)

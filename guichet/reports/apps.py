@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.models.signals import post_migrate
 
 
 class ReportsConfig(AppConfig):
@@ -15,3 +16,11 @@ class ReportsConfig(AppConfig):
                        next_step="Le service a reçu votre signalement et va intervenir.",
                        on_status_changed=report_sync_status,
                        reopen_days=settings.REPORT_REOPEN_DAYS)
+        # The table of the rate limits' cache (Open311 writes): `migrate` creates it like the rest.
+        post_migrate.connect(_create_cache_table, sender=self)
+
+
+def _create_cache_table(using, **kwargs):
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

@@ -56,6 +56,28 @@ def as_text(value):
     return None if value is None else str(value)
 
 
+@pytest.fixture(autouse=True)
+def _long_rate_window(settings):
+    settings.OPEN311_RATE_WINDOW_SECONDS = RATE_WINDOW
+
+
 @pytest.fixture
 def api_key(db):
     return ApiKey.objects.create(name="Application municipale", requests_per_minute=5)
+
+
+RATE_WINDOW = 3600
+
+
+def wait_for_a_fresh_window(*values: str, period: int = RATE_WINDOW, needed: int = 60) -> None:
+    """Rate limits count in fixed windows (django-ratelimit's, shifted per counted value): a
+    test that needs several attempts in the same window starts early enough in it."""
+    import time
+
+    from django_ratelimit.core import _get_window
+
+    for _ in range(len(values) + 1):
+        left = min(_get_window(value, period) - time.time() for value in values)
+        if left >= needed:
+            return
+        time.sleep(max(left, 0) + 0.2)

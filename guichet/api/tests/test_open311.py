@@ -11,7 +11,7 @@ from guichet.reports.models import Report
 from guichet.reports.services import report_submit
 from guichet.reports.tests.fixtures import INSIDE, OUTSIDE
 
-from .conftest import as_text, assert_valid, xml_data
+from .conftest import as_text, assert_valid, wait_for_a_fresh_window, xml_data
 
 BASE = "/open311/v2"
 
@@ -175,6 +175,7 @@ def test_a_retried_request_with_the_same_idempotency_key_files_once(client, terr
 
 
 def test_writes_are_rate_limited_per_key(client, territory, pothole, api_key):
+    wait_for_a_fresh_window(f"api_key:{api_key.pk}", "127.0.0.1")
     for _ in range(api_key.requests_per_minute):
         assert post(client, api_key).status_code == 200
     response = post(client, api_key)
