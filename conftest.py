@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -174,32 +176,79 @@ def deliver():
 
 # --- A BAN-like address server on loopback (the real one is outside the machine) -----------
 
+FOCH = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [6.05, 49.33]},
+        "properties": {"label": "12 Rue Foch 57700 Hayange", "score": 0.93, "type": "housenumber",
+                       "postcode": "57700", "citycode": "57306", "city": "Hayange"}}
+
+
 class BanLike(BaseHTTPRequestHandler):
+    """Answers like the BAN API (GeoJSON FeatureCollection), by what the query holds: « Foch »
+    is found, « vague » scores too low, « panne » gets a 500, « lent » answers after the
+    timeout, « casse » answers HTML; anything else is an empty FeatureCollection."""
+
     def do_GET(self):
         query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        self.server.queries.append(query)
+        if "panne" in query:
+            return self._send(500, b'{"code": 500, "message": "Internal error"}')
+        if "casse" in query:
+            return self._send(200, b"<html><body>Maintenance</body></html>", "text/html")
+        if "lent" in query:
+            time.sleep(2)
         features = []
         if "Foch" in query:
-            features = [{"geometry": {"type": "Point", "coordinates": [6.05, 49.33]},
-                         "properties": {"label": "12 Rue Foch 57700 Hayange", "score": 0.93,
-                                        "postcode": "57700", "citycode": "57306"}}]
+            features = [FOCH]
         elif "vague" in query:
-            features = [{"geometry": {"type": "Point", "coordinates": [6.0, 49.0]},
+            features = [{"type": "Feature",
+                         "geometry": {"type": "Point", "coordinates": [6.0, 49.0]},
                          "properties": {"label": "Quelque part", "score": 0.2}}]
-        body = json.dumps({"type": "FeatureCollection", "features": features}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body)
+        body = {"type": "FeatureCollection", "version": "draft", "features": features,
+                "attribution": "BAN", "licence": "ETALAB-2.0", "query": query, "limit": 1}
+        self._send(200, json.dumps(body).encode())
+
+    def _send(self, status, body, content_type="application/json"):
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client gave up waiting (the timeout case)
 
     def log_message(self, *args):
         pass
 
 
+class BanServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), BanLike)
+        self.queries: list[str] = []
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 @pytest.fixture
 def ban(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BanLike)
+    """A BAN-like server on a loopback port; GEOCODER_URL points to it."""
+    server = BanServer()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search"
+    settings.GEOCODER_TIMEOUT = 0.5
     yield server
     server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def ban_unreachable(settings):
+    """GEOCODER_URL on a loopback port where nothing listens (it was just freed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.GEOCODER_URL = f"http://127.0.0.1:{port}/search"
+    return settings.GEOCODER_URL

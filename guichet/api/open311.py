@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from guichet.cases.models import Case, Channel
-from guichet.lib.geocoding import geocode
+from guichet.lib.geocoding import GeocoderUnavailable, geocode
 from guichet.lib.ratelimit import retry_after
 from guichet.organisations.selectors import territory_organisation
 from guichet.reports.models import ApiKey, Category, IdempotentRequest, Report
@@ -400,7 +400,11 @@ def _location(request) -> tuple[float, float, str]:
         except ValueError as exc:
             raise Open311Error(400, "lat et long doivent être des nombres (WGS84).") from exc
     if address:
-        place = geocode(address)
+        try:
+            place = geocode(address)
+        except GeocoderUnavailable as exc:
+            raise Open311Error(503, "Le service de recherche d'adresses ne répond pas : donnez "
+                                    "lat et long, ou réessayez plus tard.") from exc
         if place is None:
             raise Open311Error(400, "Adresse introuvable : donnez lat et long.")
         return place.lat, place.lon, place.label

@@ -20,6 +20,8 @@ class InboxFilterForm(Form):
     assignee = forms.ChoiceField(label="Attribuée à", required=False)
     category = forms.ChoiceField(label="Catégorie de signalement", required=False)
     commune = forms.ChoiceField(label="Commune du signalement", required=False)
+    to_place = forms.BooleanField(label="Seulement les signalements à placer sur la carte",
+                                  required=False)
     sort = forms.ChoiceField(label="Trier par", required=False, choices=[
         ("due", "Échéance la plus proche"), ("recent", "Reçues récemment"),
         ("oldest", "Reçues il y a le plus longtemps")])
@@ -137,6 +139,76 @@ class FieldStatusForm(Form):
         data = super().clean()
         if data.get("field_status") == self.NOT_OURS and not data.get("unit"):
             self.add_error("unit", "Choisissez le service compétent.")
+        return data
+
+
+def _degrees(value: str, *, low: float, high: float, message: str) -> float | None:
+    value = (value or "").strip().replace(",", ".").replace("\u00b0", "")
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise forms.ValidationError(message) from exc
+    if not low <= number <= high:
+        raise forms.ValidationError(message)
+    return number
+
+
+class PlaceForm(Form):
+    """The report's position, by clicking the map (JavaScript fills the two fields), by typing
+    coordinates, or by searching its address again with the address service."""
+
+    address = forms.CharField(
+        label="Adresse", max_length=250, required=False,
+        help_text="Sans coordonnées, cette adresse est recherchée par le service d'adresses.")
+    lat = forms.CharField(label="Latitude", max_length=20, required=False,
+                          help_text="En degrés décimaux (WGS84), par exemple 49,3312.",
+                          widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lon = forms.CharField(label="Longitude", max_length=20, required=False,
+                          help_text="En degrés décimaux (WGS84), par exemple 6,0514.",
+                          widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="place", **kwargs)
+
+    def clean_lat(self):
+        return _degrees(self.cleaned_data.get("lat"), low=-90, high=90,
+                        message="Indiquez la latitude en degrés décimaux, par exemple 49,3312.")
+
+    def clean_lon(self):
+        return _degrees(self.cleaned_data.get("lon"), low=-180, high=180,
+                        message="Indiquez la longitude en degrés décimaux, par exemple 6,0514.")
+
+    def clean(self):
+        from guichet.lib.geocoding import GeocoderUnavailable, geocode
+
+        data = super().clean()
+        if self.errors:
+            return data
+        lat, lon, address = data.get("lat"), data.get("lon"), data.get("address", "")
+        if lat is not None and lon is not None:
+            return data
+        if lat is not None or lon is not None:
+            missing = "lon" if lat is not None else "lat"
+            self.add_error(missing, "Indiquez la latitude et la longitude, ou cliquez sur la "
+                                    "carte.")
+            return data
+        if not address:
+            self.add_error("lat", "Indiquez les coordonnées, cliquez sur la carte ou donnez "
+                                  "une adresse à rechercher.")
+            return data
+        try:
+            place = geocode(address)
+        except GeocoderUnavailable:
+            self.add_error("address", "Le service de recherche d'adresses ne répond pas : "
+                                      "indiquez les coordonnées ou cliquez sur la carte.")
+            return data
+        if place is None:
+            self.add_error("address", "Le service d'adresses ne connaît pas cette adresse : "
+                                      "indiquez les coordonnées ou cliquez sur la carte.")
+            return data
+        data["lat"], data["lon"], data["address"] = place.lat, place.lon, place.label
         return data
 
 

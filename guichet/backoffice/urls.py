@@ -50,6 +50,8 @@ urlpatterns = [
          name="case_report_close"),
     path("demandes/<str:reference>/fusionner/", views.case_report_merge,
          name="case_report_merge"),
+    path("demandes/<str:reference>/placer/", views.case_report_place,
+         name="case_report_place"),
     path("demandes/<str:reference>/photos/<str:key>/publication/", views.case_photo_publish,
          name="case_photo_publish"),
     path("demarches/", procedures.procedure_list, name="procedures"),

@@ -103,6 +103,8 @@ def inbox(request):
         cases = cases.filter(report__category__service_code=filters["category"])
     if filters.get("commune"):
         cases = cases.filter(report__commune__slug=filters["commune"])
+    if filters.get("to_place"):
+        cases = cases.filter(report__lat__isnull=True)
     if filters.get("assignee") == "none":
         cases = cases.filter(assignee__isnull=True)
     elif filters.get("assignee"):
@@ -115,7 +117,7 @@ def inbox(request):
     # Finished cases have no deadline left: the most recent come first unless asked otherwise.
     default_sort = "recent" if tab == "closed" else "due"
     listed = sort_cases(cases.filter(queries[tab]), filters.get("sort") or default_sort)
-    listed = listed.select_related("unit", "organisation", "assignee")
+    listed = listed.select_related("unit", "organisation", "assignee", "report")
     per_page = filters.get("per_page") or forms.PER_PAGE_CHOICES[0]
     paginator = Paginator(listed, per_page)
     paginator.count = counts[tab]  # already counted with the tabs, on the same filters
@@ -172,6 +174,10 @@ def _case_page(request, case: Case, *, status=200, **bound):
             "field_status": report.field_status, "scheduled_for": report.scheduled_for})
         page_forms["close_form"] = forms.ReportCloseForm()
         page_forms["merge_form"] = forms.MergeForm()
+        page_forms["place_form"] = forms.PlaceForm(initial={
+            "address": report.address,
+            "lat": "" if report.needs_placing else f"{report.lat:.6f}",
+            "lon": "" if report.needs_placing else f"{report.lon:.6f}"})
     page_forms.update(bound)
     # A closed case shows no action forms: a refusal must still be seen.
     refusals = [error for form in bound.values() for error in form.non_field_errors()]
@@ -185,6 +191,7 @@ def _case_page(request, case: Case, *, status=200, **bound):
         "chosen_template": chosen,
         "suggestions": case_suggestions(case),
         "photos": list(report.photos.all()) if report else [],
+        "map": map_settings(commune=report.commune) if report else None,
         "handler": case_handler(case), "refusals": refusals,
         "can_take": any(a.pk == request.user.pk for a in agents)
         and case.assignee_id != request.user.pk and case.status != "closed",
@@ -327,6 +334,20 @@ def case_report_merge(request, case, data):
                                  acting_user=request.user)
 
 
+@_case_action(lambda r, c: forms.PlaceForm(r.POST), "place_form",
+              "Le signalement est placé sur la carte.")
+def case_report_place(request, case, data):
+    report = _report(case)
+    unit_before = case.unit_id
+    report_services.report_place(report=report, lat=data["lat"], lon=data["lon"],
+                                 address=data.get("address", ""), acting_user=request.user)
+    case.refresh_from_db()
+    if case.unit_id == unit_before:
+        return None
+    return (f"Le signalement est placé sur la carte, à {report.commune.name} : il est "
+            f"transféré à {case.unit.name} ({case.organisation.name}).")
+
+
 @agent_required
 @require_POST
 def case_photo_publish(request, reference, key):
@@ -457,7 +478,7 @@ def route_sheet(request):
         case__reference__in=references)}
     ordered = [reports[ref] for ref in references if ref in reports]
     points = [{"n": i, "lat": r.lat, "lon": r.lon, "ref": r.case.reference}
-              for i, r in enumerate(ordered, start=1)]
+              for i, r in enumerate(ordered, start=1) if not r.needs_placing]
     return render(request, "backoffice/route_sheet.html", {
         "reports": ordered, "points": points, "skipped": len(references) - len(ordered),
         "map": map_settings(),
@@ -466,16 +487,19 @@ def route_sheet(request):
 
 @agent_required
 def reports_map(request):
+    open_reports = _agent_reports(request).filter(is_open=True)
     return render(request, "backoffice/reports_map.html", {
         "map": map_settings(),
-        "count": _agent_reports(request).filter(is_open=True).count(),
+        "count": open_reports.count(),
+        "to_place": open_reports.filter(lat__isnull=True).count(),
     })
 
 
 @agent_required
 def reports_geojson(request):
     """Open reports of the agent's units, public or not (agents only)."""
-    rows = (_agent_reports(request).filter(is_open=True).order_by("-created_at")
+    rows = (_agent_reports(request).filter(is_open=True, lat__isnull=False, lon__isnull=False)
+            .order_by("-created_at")
             .values_list("case__reference", "lat", "lon", "category__name", "case__status",
                          "address")[:settings.REPORT_MAP_MAX_POINTS])
     labels = dict(Status.choices)

@@ -335,6 +335,23 @@ def case_transfer(*, case: Case, unit, reason: str, acting_user) -> Case:
     if unit.organisation_id not in allowed:
         raise CaseError("Ce service n'appartient ni à la collectivité de la demande, ni à son "
                         "intercommunalité ou à ses communes membres.")
+    return _move(case, unit, reason=reason, acting_user=acting_user)
+
+
+@transaction.atomic
+def case_reroute(*, case: Case, unit, reason: str, acting_user) -> Case:
+    """Send the case where the routing rules send it once a fact they used has been corrected
+    (a report placed on the map in another commune). Unlike a transfer, the unit may belong to
+    any collectivité of the platform: the first routing was made on wrong information. The
+    timeline and the journal show it as a transfer."""
+    case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    _check_agent(case, acting_user)
+    if unit.pk == case.unit_id:
+        raise CaseError("La demande est déjà dans ce service.")
+    return _move(case, unit, reason=reason, acting_user=acting_user)
+
+
+def _move(case: Case, unit, *, reason: str, acting_user) -> Case:
     now = timezone.now()
     old_unit = case.unit
     case.unit = unit

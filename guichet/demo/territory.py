@@ -45,7 +45,7 @@ ORGANISATIONS = [
         "slug": "montfleury-sur-orne", "kind": Organisation.Kind.COMMUNE,
         "name": "Montfleury-sur-Orne", "reference_prefix": "MFO",
         # Moselle (57): Good Friday and 26 December are public holidays there.
-        "insee_code": "57795", "siren": "215707950",
+        "insee_code": "57795", "siren": "215707950", "postcodes": "57120",
         "address": "Mairie\n1 place de la République\n57120 Montfleury-sur-Orne",
         "phone": "03 87 58 20 10", "email": "mairie@montfleury-sur-orne.example",
         "website": "https://www.montfleury-sur-orne.example", "primary_colour": "#1d4e89",
@@ -54,7 +54,7 @@ ORGANISATIONS = [
     {
         "slug": "breval-les-forges", "kind": Organisation.Kind.COMMUNE,
         "name": "Bréval-les-Forges", "reference_prefix": "BRF",
-        "insee_code": "54893", "siren": "215408930",
+        "insee_code": "54893", "siren": "215408930", "postcodes": "54890",
         "address": "Hôtel de ville\n14 rue Jean-Jaurès\n54890 Bréval-les-Forges",
         "phone": "03 82 40 33 00", "email": "accueil@breval-les-forges.example",
         "website": "https://www.breval-les-forges.example", "primary_colour": "#8a3b12",
@@ -64,7 +64,7 @@ ORGANISATIONS = [
     {
         "slug": "lacroix-en-woevre", "kind": Organisation.Kind.COMMUNE,
         "name": "Lacroix-en-Woëvre", "reference_prefix": "LXW",
-        "insee_code": "54894", "siren": "215408948",
+        "insee_code": "54894", "siren": "215408948", "postcodes": "54890",
         "address": "Mairie\n3 rue de l'Église\n54890 Lacroix-en-Woëvre",
         "phone": "03 82 40 51 07", "email": "mairie@lacroix-en-woevre.example",
         "website": "", "primary_colour": "#5b3a8c",

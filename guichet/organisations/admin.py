@@ -34,7 +34,7 @@ class CompetenceInline(admin.TabularInline):
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "insee_code", "epci", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name", "insee_code", "siren"]
+    search_fields = ["name", "insee_code", "postcodes", "siren"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningPeriodInline, ClosureInline, CompetenceInline]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -30,6 +31,14 @@ class Organisation(models.Model):
         "code INSEE", max_length=5, blank=True,
         validators=[RegexValidator(r"^(\d{5}|2[AB]\d{3})$", "Un code INSEE a 5 caractères.")],
         help_text="Pour une commune ; pour un EPCI, celui de la commune siège.",
+    )
+    postcodes = models.CharField(
+        "codes postaux", max_length=200, blank=True,
+        validators=[RegexValidator(r"^\s*(\d{5}[\s,;]*)*$",
+                                   "Des codes postaux à 5 chiffres, séparés par des espaces.")],
+        help_text="Pour une commune : ses codes postaux, séparés par des espaces. Ils servent à "
+                  "reconnaître la commune d'une adresse saisie quand le service d'adresses ne "
+                  "répond pas.",
     )
     siren = models.CharField("SIREN", max_length=9, blank=True,
                              validators=[RegexValidator(r"^\d{9}$", "Un SIREN a 9 chiffres.")])
@@ -59,6 +68,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def postcode_list(self) -> list[str]:
+        return re.findall(r"\d{5}", self.postcodes)
 
     @property
     def holiday_subdivision(self) -> str | None:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db.models import Prefetch
 
@@ -35,6 +38,43 @@ def commune_at(lat: float, lon: float) -> Organisation | None:
         if boundary.contains(lat, lon):
             return boundary.organisation
     return None
+
+
+def communes_covered():
+    """Active communes with an outline: those where a report can be routed, by name."""
+    return Organisation.objects.filter(kind=Organisation.Kind.COMMUNE, is_active=True,
+                                       boundary__isnull=False).order_by("name")
+
+
+ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def _words(text: str) -> str:
+    """Lower-case words without accents, space-delimited on both sides, so that « St-Jean »
+    and « saint jean » compare equal and a name is only found as whole words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = [ABBREVIATIONS.get(w, w) for w in re.findall(r"[a-z0-9]+", ascii_text.lower())]
+    return f" {' '.join(words)} "
+
+
+def commune_in_address(address: str) -> Organisation | None:
+    """The covered commune a typed address names, by its postcode and its name, when the
+    address service cannot tell. A postcode shared by several communes is settled by the name;
+    when several names appear (« rue de Florange, Hayange »), the last one is the commune, as
+    French addresses end with it. None when nothing matches."""
+    communes = list(communes_covered())
+    postcodes = set(re.findall(r"(?<!\d)\d{5}(?!\d)", address))
+    by_postcode = [c for c in communes if postcodes & set(c.postcode_list())]
+    text = _words(address)
+    named = []
+    for commune in by_postcode or communes:
+        name = _words(commune.name)
+        position = text.rfind(name)
+        if position >= 0:
+            named.append((position + len(name), len(name), commune))
+    if named:
+        return max(named, key=lambda item: item[:2])[2]
+    return by_postcode[0] if len(by_postcode) == 1 else None
 
 
 def territory_bounds() -> list[float] | None:

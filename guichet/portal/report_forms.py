@@ -6,36 +6,65 @@ from django.core.exceptions import ValidationError
 
 from guichet.lib.files import check_upload
 from guichet.lib.forms import Form, MultipleFileField, MultipleFileInput
-from guichet.lib.geocoding import geocode
+from guichet.lib.geocoding import GeocoderUnavailable, geocode
 from guichet.lib.phones import PhoneField
+from guichet.organisations.selectors import commune_in_address, communes_covered
 from guichet.reports.services import MAX_DESCRIPTION, ReportError, report_locate
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
 MAX_MB = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 
 
+NOT_FOUND = ("Nous n'avons pas trouvé cette adresse. Vérifiez-la ou placez le point sur la "
+             "carte ; vous pouvez aussi choisir la commune ci-dessous pour l'envoyer telle "
+             "quelle.")
+UNAVAILABLE = ("Le service de recherche d'adresses ne répond pas pour l'instant : choisissez la "
+               "commune où se trouve le problème, votre adresse sera transmise telle quelle.")
+
+
 class LocationForm(Form):
+    """The place: a point on the map (JavaScript), else the typed address, looked up by the
+    address service. When the service does not answer, the typed address is kept as is and
+    the commune, typed in it or chosen, routes the report; when the service does not know the
+    address, the resident checks it or chooses the commune. Either way, a report without a
+    position is flagged for an agent to place on the map."""
+
     address = forms.CharField(
         label="Adresse ou repère", max_length=250, required=False,
-        help_text="Par exemple : 12 rue Foch, Hayange. Vous pouvez aussi placer le point sur "
-                  "la carte.",
+        help_text="Par exemple : 12 rue Foch, 57700 Hayange. Vous pouvez aussi placer le point "
+                  "sur la carte.",
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+    commune = forms.ChoiceField(
+        label="Commune", required=False,
+        help_text="Un agent placera ensuite le point sur la carte d'après votre adresse.")
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.communes = {c.slug: c for c in communes_covered()}
+        self.fields["commune"].choices = [("", "Choisissez la commune")] + [
+            (slug, c.name) for slug, c in self.communes.items()]
+        # The commune list is shown once it is needed (or was already used).
+        self.ask_commune = bool(self.data.get(self.add_prefix("commune")))
 
     def clean(self):
         data = super().clean()
         lat, lon, address = data.get("lat"), data.get("lon"), data.get("address", "")
+        chosen = self.communes.get(data.get("commune") or "")
+        data["commune"] = None
         if lat is None or lon is None:
             if not address:
                 self.add_error("address", "Indiquez l'adresse du problème ou placez-le sur "
                                           "la carte.")
                 return data
-            place = geocode(address)
+            try:
+                place = geocode(address)
+            except GeocoderUnavailable:
+                return self._unlocated(data, chosen or commune_in_address(address), UNAVAILABLE,
+                                       field="commune")
             if place is None:
-                self.add_error("address", "Adresse introuvable : précisez le numéro, la rue et "
-                                          "la commune, ou placez le point sur la carte.")
-                return data
+                return self._unlocated(data, chosen, NOT_FOUND, field="address")
             lat, lon = place.lat, place.lon
             data["address"] = place.label
         try:
@@ -43,6 +72,15 @@ class LocationForm(Form):
         except ReportError as exc:
             self.add_error("address", str(exc))
         data["lat"], data["lon"] = lat, lon
+        return data
+
+    def _unlocated(self, data, commune, message, *, field):
+        """The typed address without a position, routed by its commune, or the question."""
+        data["lat"] = data["lon"] = None
+        if commune is None:
+            self.ask_commune = True
+            self.add_error(field, message)
+        data["commune"] = commune
         return data
 
 

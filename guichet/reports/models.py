@@ -83,8 +83,11 @@ class Report(models.Model):
                                  related_name="reports")
     commune = models.ForeignKey("organisations.Organisation", verbose_name="commune",
                                 on_delete=models.PROTECT, related_name="reports")
-    lat = models.FloatField("latitude")
-    lon = models.FloatField("longitude")
+    # Empty while the place is only known by its typed address (the address service did not
+    # answer, or did not know it): an agent places the report on the map, and the commune it
+    # was routed by is checked against the outlines then.
+    lat = models.FloatField("latitude", null=True, blank=True)
+    lon = models.FloatField("longitude", null=True, blank=True)
     address = models.CharField("adresse ou repère", max_length=250, blank=True)
     description = models.TextField("description", max_length=4000)
     answers = models.JSONField("réponses aux questions", default=dict, blank=True)
@@ -116,10 +119,17 @@ class Report(models.Model):
             models.Index(fields=["is_open", "-created_at"], name="report_open"),
             models.Index(fields=["-created_at"], name="report_recent"),
             models.Index(fields=["api_key", "created_at"], name="report_api_rate"),
+            models.Index(fields=["commune"], condition=models.Q(lat__isnull=True),
+                         name="report_to_place"),
         ]
 
     def __str__(self) -> str:
         return f"{self.case.reference} — {self.category}"
+
+    @property
+    def needs_placing(self) -> bool:
+        """Filed without a position: shown « À placer sur la carte » to agents."""
+        return self.lat is None or self.lon is None
 
 
 def photo_path(instance, filename: str) -> str:

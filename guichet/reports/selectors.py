@@ -40,14 +40,19 @@ def open_data_rows():
         is_open = status in OPEN_STATUSES
         days = (resolved - created).total_seconds() / 86400 if resolved else None
         delay = "" if is_open or days is None else f"{days:.1f}"
-        yield [reference, code, name, insee, commune, f"{lat:.3f}", f"{lon:.3f}",
+        placed = lat is not None and lon is not None
+        yield [reference, code, name, insee, commune, f"{lat:.3f}" if placed else "",
+               f"{lon:.3f}" if placed else "",
                timezone.localdate(created).isoformat(), "ouvert" if is_open else "résolu",
                "" if is_open or not resolved else timezone.localdate(resolved).isoformat(),
                delay]
 
 
-def map_settings() -> dict:
-    """What the map templates need: tiles, attribution and the territory to open on."""
-    bounds = territory_bounds()
+def map_settings(*, commune=None) -> dict:
+    """What the map templates need: tiles, attribution and where to open (the commune's
+    outline when given and known, else the territory)."""
+    boundary = getattr(commune, "boundary", None) if commune is not None else None
+    bounds = ([boundary.min_lat, boundary.min_lon, boundary.max_lat, boundary.max_lon]
+              if boundary is not None else territory_bounds())
     return {"tile_url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
             "bounds": ",".join(f"{v:.5f}" for v in bounds) if bounds else ""}

@@ -10,11 +10,18 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 
-from guichet.cases.models import OPEN_STATUSES, Case, Channel
+from guichet.cases.models import OPEN_STATUSES, Case, Channel, Status
 from guichet.cases.selectors import agent_can_handle
-from guichet.cases.services import CaseError, case_add_progress, case_close, case_create
+from guichet.cases.services import (
+    CaseError,
+    case_add_note,
+    case_add_progress,
+    case_close,
+    case_create,
+    case_reroute,
+)
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.files import random_name
@@ -22,7 +29,7 @@ from guichet.lib.geo import box_around, distance_m, valid_point
 from guichet.lib.images import process_photo
 from guichet.notifications.services import notification_queue
 from guichet.organisations.models import Competence, Organisation, Unit
-from guichet.organisations.selectors import commune_at
+from guichet.organisations.selectors import commune_at, communes_covered
 
 from .models import ApiKey, Category, FieldStatus, Follower, Photo, Report
 
@@ -151,6 +158,7 @@ def report_submit(
     lon,
     description: str,
     address: str = "",
+    commune: Organisation | None = None,
     answers: dict | None = None,
     photos: Sequence = (),
     requester=None,
@@ -162,7 +170,12 @@ def report_submit(
     created_at=None,
 ) -> Case:
     """A report becomes a Case of kind `report` in the unit that holds the competence where the
-    problem is. Everything is checked before anything is written."""
+    problem is. Everything is checked before anything is written.
+
+    The place is a point (lat, lon), whose commune is found by the outlines; or, when the
+    address service could not locate the typed address, the address and the `commune` the
+    resident chose or typed: the report is then filed without a position, for an agent to
+    place on the map (`report_place`)."""
     if category is None or not category.is_active or category.children.exists():
         raise ReportError("Choisissez la catégorie du problème.", field="category")
     description = (description or "").strip()
@@ -174,19 +187,30 @@ def report_submit(
     if len(photos) > settings.REPORT_MAX_PHOTOS:
         raise ReportError(f"Vous pouvez joindre {settings.REPORT_MAX_PHOTOS} photos au plus.",
                           field="photos")
-    commune = report_locate(lat=lat, lon=lon)
+    address = (address or "").strip()
+    located = lat not in (None, "") and lon not in (None, "")
+    if located or commune is None:
+        commune = report_locate(lat=lat, lon=lon)
+    else:
+        lat = lon = None
+        if not communes_covered().filter(pk=commune.pk).exists():
+            raise ReportError("Choisissez une commune du territoire.", field="commune")
+        if not address:
+            raise ReportError("Indiquez l'adresse du problème ou placez-le sur la carte.",
+                              field="address")
     answers = clean_answers(category, answers or {})
     organisation, unit = report_route(category=category, commune=commune)
     case = case_create(
         kind="report", channel=channel, organisation=organisation, unit=unit,
-        subject=_subject(category, address.strip()), message=description, requester=requester,
+        subject=_subject(category, address), message=description, requester=requester,
         requester_name=name, requester_email=email, requester_phone=phone,
         acting_user=acting_user, sla_category=category.service_code,
         first_response_hours=category.first_response_hours,
         resolution_hours=category.resolution_hours, created_at=created_at,
     )
     report = Report.objects.create(case=case, category=category, commune=commune,
-                                   lat=float(lat), lon=float(lon), address=address.strip()[:250],
+                                   lat=float(lat) if located else None,
+                                   lon=float(lon) if located else None, address=address[:250],
                                    description=description, answers=answers,
                                    created_at=case.created_at)
     for upload in photos:
@@ -217,6 +241,47 @@ def report_follow(*, report: Report, email: str, user=None) -> bool:
 def _check_agent(case: Case, agent) -> None:
     if not agent_can_handle(agent, case):
         raise ReportError("Vous n'êtes pas habilité à traiter ce signalement.")
+
+
+@transaction.atomic
+def report_place(*, report: Report, lat, lon, acting_user, address: str = "") -> Report:
+    """An agent sets (or corrects) the report's position. The commune is then the one whose
+    outline holds the point; if it is not the one the report was routed by, the report goes
+    to the unit that handles its category there. Recorded on the timeline (internal note) and
+    in the journal."""
+    case = report.case
+    _check_agent(case, acting_user)
+    if case.status == Status.CLOSED:
+        raise ReportError("Ce signalement est clos : sa position ne peut plus changer.")
+    commune = report_locate(lat=lat, lon=lon)
+    lat, lon = float(lat), float(lon)
+    old_commune = report.commune
+    target = None
+    if commune.pk != old_commune.pk:
+        _, unit = report_route(category=report.category, commune=commune)
+        target = unit if unit.pk != case.unit_id else None
+    was_unplaced = report.needs_placing
+    report.lat, report.lon, report.commune = lat, lon, commune
+    fields = ["lat", "lon", "commune"]
+    if address.strip():
+        report.address = address.strip()[:250]
+        fields.append("address")
+    report.save(update_fields=fields)
+    where = f"{number_format(lat, 6)} ; {number_format(lon, 6)}"
+    verb = "placé sur la carte" if was_unplaced else "déplacé sur la carte"
+    note = f"Signalement {verb} : {where}, à {commune.name}."
+    if commune.pk != old_commune.pk:
+        note += f" Il était rattaché à {old_commune.name}" + (
+            " d'après l'adresse saisie." if was_unplaced else ".")
+    case_add_note(case=case, agent=acting_user, body=note)
+    journal_record(actor=acting_user, action=Entry.Action.CASE_UPDATED, case=case,
+                   placed=True, lat=lat, lon=lon, commune=commune.pk,
+                   old_commune=old_commune.pk)
+    if target is not None:
+        case_reroute(case=case, unit=target, acting_user=acting_user,
+                     reason=f"Lieu placé sur la carte : le problème est à {commune.name}, "
+                             f"où {target.name} ({target.organisation.name}) le traite.")
+    return report
 
 
 FIELD_MESSAGES = {

@@ -21,7 +21,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (picker) {
     var lat = document.getElementById(picker.dataset.latInput);
     var lon = document.getElementById(picker.dataset.lonInput);
-    var help = document.getElementById("carte-aide");
+    var help = document.getElementById(picker.dataset.help || "carte-aide");
     var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : null;
     var map = baseMap(picker, start, 17);
     var marker = null;

@@ -223,3 +223,12 @@ def test_a_request_located_by_address_only(client, territory, pothole, api_key, 
     assert (report.lat, report.lon, report.address) == (49.33, 6.05, "12 Rue Foch 57700 Hayange")
     [error] = post(client, api_key, lat=None, long=None, address_string="nulle part").json()
     assert error["code"] == 400 and "Adresse introuvable" in error["description"]
+
+
+def test_without_the_address_service_an_address_only_request_asks_for_coordinates(
+        client, territory, pothole, api_key, ban_unreachable):
+    response = post(client, api_key, lat=None, long=None, address_string="12 rue Foch, Hayange")
+    [error] = response.json()
+    assert response.status_code == 503 and error["code"] == 503
+    assert "ne répond pas : donnez lat et long" in error["description"]
+    assert not Report.objects.exists()

@@ -55,3 +55,16 @@ def test_it_checks_ownership(client, territory, dumping):
     file(dumping)
     body = b"".join(client.get(reverse("portal:open_data_csv")).streaming_content).decode()
     assert body.strip().splitlines() == [",".join(OPEN_DATA_FIELDS)]
+
+
+def test_a_report_not_yet_placed_has_no_coordinates(client, territory, pothole):
+    case = report_submit(category=pothole, lat=None, lon=None, commune=territory,
+                         address="12 rue Foch", description="Trou", name="Marc Blanc",
+                         email="marc@exemple.fr", answers={"taille": "petit"})
+    body = b"".join(client.get(reverse("portal:open_data_csv")).streaming_content).decode()
+    [row] = list(csv.DictReader(io.StringIO(body)))
+    assert (row["reference"], row["latitude"], row["longitude"], row["commune"]) == (
+        case.reference, "", "", "Hayange")  # the schema's missing value
+    response = client.get(reverse("portal:open_data_geojson"))
+    [feature] = json.loads(b"".join(response.streaming_content))["features"]
+    assert feature["geometry"] is None and feature["properties"]["reference"] == case.reference

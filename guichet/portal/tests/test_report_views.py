@@ -50,7 +50,7 @@ def test_place_errors_are_explained_and_the_address_kept(client, territory, poth
     html = client.post(url, {"address": ""}).content.decode()
     assert "Indiquez l&#x27;adresse du problème" in html
     html = client.post(url, {"address": "nulle part"}).content.decode()
-    assert "Adresse introuvable" in html and 'value="nulle part"' in html
+    assert "Nous n&#x27;avons pas trouvé cette adresse" in html and 'value="nulle part"' in html
     html = client.post(url, {"lat": OUTSIDE[0], "lon": OUTSIDE[1]}).content.decode()
     assert "en dehors du territoire" in html
 

@@ -22,6 +22,7 @@ from guichet.cases.models import OPEN_STATUSES, Event, Status
 from guichet.cases.selectors import agent_can_handle
 from guichet.cases.services import CaseError
 from guichet.organisations.models import Organisation
+from guichet.organisations.selectors import communes_covered
 from guichet.reports.models import Category, Photo
 from guichet.reports.selectors import (
     OPEN_DATA_FIELDS,
@@ -61,21 +62,31 @@ def report_location(request, code):
     form = LocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        query = urlencode({"lat": f"{data['lat']:.6f}", "lon": f"{data['lon']:.6f}",
-                           "adresse": data.get("address", "")})
+        if data["lat"] is None:  # known by its typed address and commune only
+            query = urlencode({"commune": data["commune"].slug, "adresse": data["address"]})
+        else:
+            query = urlencode({"lat": f"{data['lat']:.6f}", "lon": f"{data['lon']:.6f}",
+                               "adresse": data.get("address", "")})
         return redirect(reverse("portal:report_details", args=[code]) + "?" + query)
     return render(request, "portal/reports/location.html",
                   {"category": category, "form": form, "map": map_settings()})
 
 
 def _place(request):
+    """The place chosen at the previous step: a point, or a typed address and its commune when
+    the address could not be located (then lat and lon are None)."""
+    address = request.GET.get("adresse", "").strip()[:250]
+    if "lat" not in request.GET and "commune" in request.GET:
+        commune = communes_covered().filter(slug=request.GET["commune"]).first()
+        if commune is None or not address:
+            return None
+        return {"lat": None, "lon": None, "address": address, "commune": commune}
     try:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
         commune = report_locate(lat=lat, lon=lon)
     except (KeyError, ValueError, ReportError):
         return None
-    return {"lat": lat, "lon": lon, "address": request.GET.get("adresse", "")[:250],
-            "commune": commune}
+    return {"lat": lat, "lon": lon, "address": address, "commune": commune}
 
 
 def report_details(request, code):
@@ -91,7 +102,8 @@ def report_details(request, code):
         try:
             case = report_submit(
                 category=category, lat=place["lat"], lon=place["lon"],
-                address=place["address"], description=data["description"],
+                commune=place["commune"], address=place["address"],
+                description=data["description"],
                 answers=form.answers(), photos=data["photos"],
                 requester=request.user if signed_in else None, name=data["name"],
                 email=data.get("email", ""), phone=data["phone"])
@@ -101,7 +113,8 @@ def report_details(request, code):
         else:
             remember_case(request, case)
             return redirect("portal:confirmation", token=case.token)
-    nearby = reports_nearby(category=category, lat=place["lat"], lon=place["lon"])
+    nearby = [] if place["lat"] is None else reports_nearby(category=category, lat=place["lat"],
+                                                            lon=place["lon"])
     return render(request, "portal/reports/details.html", {
         "category": category, "place": place, "form": form, "nearby": nearby,
         "files_lost": request.method == "POST" and bool(request.FILES),
@@ -174,8 +187,9 @@ def public_geojson(request):
     """The map's points: the most recent public reports matching the filters (the list below
     the map holds them all), without any personal data, as compact as GeoJSON allows."""
     reports, _ = _filtered(request)
-    rows = reports.values_list("case__reference", "lat", "lon", "category__name",
-                               "case__status")[:settings.REPORT_MAP_MAX_POINTS]
+    rows = reports.filter(lat__isnull=False, lon__isnull=False).values_list(
+        "case__reference", "lat", "lon", "category__name",
+        "case__status")[:settings.REPORT_MAP_MAX_POINTS]
     labels = dict(Status.choices)
     features = [{
         "type": "Feature",
@@ -235,10 +249,11 @@ def open_data_geojson(request):
         yield '{"type": "FeatureCollection", "features": ['
         for index, row in enumerate(open_data_rows()):
             properties = dict(zip(OPEN_DATA_FIELDS, row, strict=True))
-            feature = {"type": "Feature", "geometry": {
-                "type": "Point",
-                "coordinates": [float(properties["longitude"]), float(properties["latitude"])]},
-                "properties": properties}
+            # A report not yet placed on the map has no geometry (GeoJSON allows null).
+            geometry = {"type": "Point", "coordinates": [
+                float(properties["longitude"]), float(properties["latitude"])]} \
+                if properties["latitude"] else None
+            feature = {"type": "Feature", "geometry": geometry, "properties": properties}
             yield ("," if index else "") + json.dumps(feature, ensure_ascii=False)
         yield "]}"
 

@@ -15,15 +15,35 @@ HAYANGE = {"type": "Polygon", "coordinates": [
     [[6.00, 49.30], [6.10, 49.30], [6.10, 49.36], [6.00, 49.36], [6.00, 49.30]]]}
 INSIDE = (49.33, 6.05)
 OUTSIDE = (48.85, 2.35)  # Paris
+# Florange, next to it in the same EPCI, with its own roads unit.
+FLORANGE = {"type": "Polygon", "coordinates": [
+    [[6.10, 49.30], [6.20, 49.30], [6.20, 49.36], [6.10, 49.36], [6.10, 49.30]]]}
+IN_FLORANGE = (49.33, 6.15)
 
 
 @pytest.fixture
 def territory(commune, unit, epci_unit):
+    commune.postcodes = "57700"
+    commune.save(update_fields=["postcodes"])
     boundary_set(organisation=commune, geojson=HAYANGE)
     Competence.objects.create(organisation=commune, topic="voirie", label="Voirie", unit=unit)
     Competence.objects.create(organisation=epci_unit.organisation, topic="dechets",
                               label="Déchets", unit=epci_unit)
     return commune
+
+
+@pytest.fixture
+def florange_roads(territory, epci):
+    """Florange (57190) and its roads unit, beside Hayange in the same EPCI."""
+    from conftest import make_org, make_unit
+
+    florange = make_org("Florange", prefix="FLO", insee="57221", epci=epci)
+    florange.postcodes = "57190"
+    florange.save(update_fields=["postcodes"])
+    boundary_set(organisation=florange, geojson=FLORANGE)
+    unit = make_unit(florange, "Voirie de Florange")
+    Competence.objects.create(organisation=florange, topic="voirie", label="Voirie", unit=unit)
+    return unit
 
 
 @pytest.fixture
