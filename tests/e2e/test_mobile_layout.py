@@ -14,6 +14,7 @@ from guichet.appointments.services import appointment_book
 from guichet.appointments.slots import next_openings
 from guichet.appointments.tests.fixtures import next_working_day
 from guichet.bookings.services import event_register, facility_request
+from guichet.documents.services import document_add
 from guichet.lib.business_time import PARIS
 from guichet.organisations.context_processors import logo_url
 from guichet.portal.tests.helpers import link_in
@@ -175,6 +176,8 @@ def data(settings, territory, pothole, unit, official, resident, case, agent, ca
     submission_request_documents(submission=sent, agent=agent, documents=["RIB"],
                                  due_on=timezone.localdate() + dt.timedelta(days=5), message="")
     d.waiting_case = sent.case.token
+    document_add(owner=resident, type="proof_of_address", checked=checked_pdf(),
+                 title="Facture d'électricité de janvier, appartement de la rue Foch")
     magic_link_send(email=resident.email)
     deliver()
     d.magic_link = next(link_in(m) for m in mail.outbox if "/connexion/lien/" in m.body)
