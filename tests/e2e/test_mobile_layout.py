@@ -31,7 +31,7 @@ from guichet.procedures.tests.fixtures import ANSWERS, checked_pdf
 from guichet.reports.services import fixed_token, report_submit
 from guichet.reports.tests.fixtures import INSIDE
 
-from .conftest import PASSWORD, axe_violations, field
+from .conftest import PASSWORD, REPORT_CSP, axe_violations, field
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -185,10 +185,22 @@ def data(settings, territory, pothole, unit, official, resident, case, agent, ca
     return d
 
 
-def signed_in(browser, live_server, width: int):
-    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 800})
+def new_page(browser, width: int, height: int = 800, **options):
+    """A page of its own size, that records Content-Security-Policy violations (as the
+    `page` fixture does)."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height},
+                                  **options)
+    context.add_init_script(REPORT_CSP)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.csp_violations = []
+    page.on("console", lambda m: page.csp_violations.append(m.text) if m.type == "error" and (
+        "Content Security Policy" in m.text or "CSP violation" in m.text) else None)
+    return page
+
+
+def signed_in(browser, live_server, width: int, height: int = 800):
+    page = new_page(browser, width, height)
     page.goto(live_server.url + "/connexion/")
     field(page, "Adresse électronique").fill("alice@exemple.fr")
     field(page, "Mot de passe").fill(PASSWORD)
@@ -203,9 +215,7 @@ def overflow(page) -> int:
 
 def test_every_resident_page_fits_a_phone_and_passes_axe(live_server, browser, data,
                                                          no_tiles):
-    pages = {"anonyme": browser.new_context(locale="fr-FR", viewport={"width": PHONE,
-                                                                      "height": 800}).new_page(),
-             "usager": signed_in(browser, live_server, PHONE)}
+    pages = {"anonyme": new_page(browser, PHONE), "usager": signed_in(browser, live_server, PHONE)}
     problems = []
     for name, (who, address) in PAGES.items():
         page = pages[who]
@@ -224,12 +234,14 @@ def test_every_resident_page_fits_a_phone_and_passes_axe(live_server, browser, d
         if violations:
             problems.append(f"{name} ({address(data)}) : {violations}")
     assert problems == []
+    assert [m for p in pages.values() for m in p.csp_violations] == []
+    for page in pages.values():
+        page.context.close()
 
 
 def test_no_resident_page_scrolls_sideways_at_320_px(live_server, browser, data, no_tiles):
-    pages = {"anonyme": browser.new_context(locale="fr-FR", viewport={"width": NARROWEST,
-                                                                      "height": 640}).new_page(),
-             "usager": signed_in(browser, live_server, NARROWEST)}
+    pages = {"anonyme": new_page(browser, NARROWEST, 640),
+             "usager": signed_in(browser, live_server, NARROWEST, 640)}
     problems = []
     for name, (who, address) in PAGES.items():
         page = pages[who]
@@ -237,6 +249,9 @@ def test_no_resident_page_scrolls_sideways_at_320_px(live_server, browser, data,
         if overflow(page) > NARROWEST:
             problems.append(f"{name} ({address(data)}) : {overflow(page)} px de large")
     assert problems == []
+    assert [m for p in pages.values() for m in p.csp_violations] == []
+    for page in pages.values():
+        page.context.close()
 
 
 def test_the_maps_attribution_passes_axe(live_server, browser, page, territory, pothole,
@@ -244,7 +259,7 @@ def test_the_maps_attribution_passes_axe(live_server, browser, page, territory, 
     """Leaflet's attribution links were told by colour alone (axe link-in-text-block)."""
     report_submit(category=pothole, lat=INSIDE[0], lon=INSIDE[1], description="Trou",
                   name="X", email="x@exemple.fr", answers={"taille": "petit"})
-    agent_page = browser.new_context(locale="fr-FR").new_page()
+    agent_page = new_page(browser, 1280)
     agent_page.goto(live_server.url + "/connexion/?next=/agents/carte/")
     field(agent_page, "Adresse électronique").fill(agent.email)
     field(agent_page, "Mot de passe").fill(PASSWORD)
@@ -259,6 +274,8 @@ def test_the_maps_attribution_passes_axe(live_server, browser, page, territory, 
             link.wait_for()
             assert "underline" in link.evaluate("a => getComputedStyle(a).textDecorationLine")
             assert axe_violations(current) == [], (address, width)
+    assert agent_page.csp_violations == []
+    agent_page.context.close()
 
 
 def menu_links_visible(page) -> bool:
@@ -267,9 +284,7 @@ def menu_links_visible(page) -> bool:
 
 @pytest.mark.parametrize("javascript", [True, False])
 def test_the_header_menu_on_a_phone_and_a_computer(live_server, browser, unit, javascript):
-    context = browser.new_context(locale="fr-FR", java_script_enabled=javascript,
-                                  viewport={"width": PHONE, "height": 800})
-    page = context.new_page()
+    page = new_page(browser, PHONE, java_script_enabled=javascript)
     page.goto(live_server.url + "/")
     header = page.locator("header.site-header")
     assert header.bounding_box()["height"] < 100  # the name and « Menu », not twelve links
@@ -298,4 +313,5 @@ def test_the_header_menu_on_a_phone_and_a_computer(live_server, browser, unit, j
     # On a computer the menu is open, « Menu » is not shown.
     page.set_viewport_size({"width": 1280, "height": 800})
     assert menu_links_visible(page) and not toggle.is_visible()
-    context.close()
+    assert page.csp_violations == []
+    page.context.close()
