@@ -1,4 +1,5 @@
-"""Reads of appointments for agents: their agendas, a day or a week, search of residents."""
+"""Reads of appointments: the motifs offered online; for agents, their agendas, a day or a week,
+search of residents."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from guichet.cases.selectors import agent_unit_ids
 from guichet.lib.business_time import PARIS
 
 from .models import Agenda, Appointment, AppointmentType
+
+
+def types_bookable_online():
+    """The motifs residents may book on the portal."""
+    return AppointmentType.objects.filter(
+        is_active=True, bookable_online=True, agenda__is_active=True).select_related(
+        "agenda__unit__organisation", "agenda__place")
 
 
 def agendas_for_agent(user):

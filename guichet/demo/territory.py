@@ -280,6 +280,25 @@ def _upcoming_year_end_closure(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(today.year, 12, 28), dt.date(today.year, 12, 31)
 
 
+def demo_logo(colour: str):
+    """An invented emblem for the demo EPCI: three valleys on its colour (a real collectivité
+    uploads its own logo in the administration)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 239, 239), radius=36, fill=colour)
+    for top in (70, 115, 160):
+        draw.line([(30, top), (80, top + 35), (120, top), (160, top + 35), (210, top)],
+                  fill="white", width=14, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return ContentFile(buffer.getvalue())
+
+
 @transaction.atomic
 def territory_load() -> Territory:
     """Create or update the demo territory; return handles on what the case loader needs."""
@@ -295,6 +314,8 @@ def territory_load() -> Territory:
                 OpeningPeriod.objects.get_or_create(organisation=org, weekday=weekday,
                                                     opens=opens, closes=closes)
     epci = orgs[EPCI_SLUG]
+    if not epci.logo or not epci.logo.storage.exists(epci.logo.name):
+        epci.logo.save("trois-vallees.png", demo_logo(epci.primary_colour), save=True)
 
     start, end = _upcoming_year_end_closure(today)
     Closure.objects.get_or_create(organisation=epci, start_date=start, end_date=end,

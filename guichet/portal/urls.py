@@ -6,6 +6,7 @@ from .views import (
     bookings,
     cases,
     contact,
+    home,
     pages,
     procedures,
     reports,
@@ -15,7 +16,10 @@ from .views import (
 app_name = "portal"
 
 urlpatterns = [
-    path("", contact.home, name="home"),
+    path("", home.home, name="home"),
+    path("recherche/", home.search, name="search"),
+    path("contacter/", contact.directory, name="contact"),
+    path("collectivites/<slug:org_slug>/logo/", pages.organisation_logo, name="organisation_logo"),
     path("collectivites/<slug:org_slug>/", contact.organisation, name="organisation"),
     path("collectivites/<slug:org_slug>/services/<slug:unit_slug>/ecrire/", contact.contact_unit,
          name="contact_unit"),

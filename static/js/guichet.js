@@ -1,5 +1,16 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", function () {
+  // The header's menu is a native <details>; Escape closes it and gives focus back to « Menu ».
+  var menu = document.querySelector("details[data-menu]");
+  if (menu) {
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
   // Move focus to the error summary so that screen-reader users hear the errors first.
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }

@@ -31,6 +31,20 @@ def test_the_territory_has_what_the_issue_lists(loaded):
     assert len(set(Case.objects.values_list("channel", flat=True))) >= len(Channel.values) - 1
 
 
+def test_the_epci_wears_a_logo_that_the_portal_serves(loaded, client):
+    from guichet.organisations.context_processors import logo_url
+
+    epci = Organisation.objects.get(kind=Organisation.Kind.EPCI)
+    html = client.get("/").content.decode()
+    assert f'<img src="{logo_url(epci)}" alt="" class="brand-logo">' in html
+    response = client.get(logo_url(epci))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    name = epci.logo.name
+    call_command("load_demo", "--cases", "0", "--reports", "0", stdout=StringIO())
+    epci.refresh_from_db()
+    assert epci.logo.name == name  # loading again keeps it
+
+
 def test_reports_cover_the_territory_and_land_with_the_competent_unit(loaded):
     from guichet.reports.models import Category, Report
 

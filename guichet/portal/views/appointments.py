@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST
 
 from guichet.appointments.models import Appointment, AppointmentType
+from guichet.appointments.selectors import types_bookable_online
 from guichet.appointments.services import (
     BookingError,
     appointment_book,
@@ -33,9 +34,7 @@ from .contact import remember_case
 
 
 def _types():
-    return AppointmentType.objects.filter(
-        is_active=True, bookable_online=True, agenda__is_active=True).select_related(
-        "agenda__unit__organisation", "agenda__place")
+    return types_bookable_online()
 
 
 def appointments_home(request):

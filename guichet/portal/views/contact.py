@@ -20,11 +20,15 @@ def remember_case(request, case: Case) -> None:
         request.session[SESSION_CASES] = [*tokens[-49:], case.token]
 
 
-def home(request):
+def directory(request):
+    """Every collectivité of the territory, to choose whom to write to."""
+    return render(request, "portal/contact.html", directory_context())
+
+
+def directory_context() -> dict:
     organisations = list(organisations_for_portal())
-    epcis = [org for org in organisations if org.kind == Organisation.Kind.EPCI]
-    communes = [org for org in organisations if org.kind == Organisation.Kind.COMMUNE]
-    return render(request, "portal/home.html", {"epcis": epcis, "communes": communes})
+    return {"epcis": [org for org in organisations if org.kind == Organisation.Kind.EPCI],
+            "communes": [org for org in organisations if org.kind == Organisation.Kind.COMMUNE]}
 
 
 def organisation(request, org_slug):

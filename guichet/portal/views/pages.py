@@ -1,4 +1,12 @@
-from django.shortcuts import render
+import filetype
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+
+from guichet.organisations.models import Organisation
+
+# A logo is drawn by the browser: only formats it shows, recognised by their bytes.
+LOGO_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
 
 
 def accessibility(request):
@@ -16,3 +24,24 @@ def social_charter(request):
 
 def privacy(request):
     return render(request, "portal/privacy.html")
+
+
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def organisation_logo(request, org_slug):
+    """A collectivité's logo, uploaded in the administration. Uploaded files are never served
+    from MEDIA_URL (attachments need permission checks), so the one public file, the logo,
+    has this view; its address carries a version (see the theme context processor), so that
+    a new logo is seen at once despite the week of caching."""
+    org = get_object_or_404(Organisation, slug=org_slug, is_active=True)
+    if not org.logo:
+        raise Http404
+    try:
+        handle = org.logo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    kind = filetype.guess(handle.read(262))
+    handle.seek(0)
+    if kind is None or kind.mime not in LOGO_TYPES:
+        handle.close()
+        raise Http404
+    return FileResponse(handle, content_type=kind.mime)
