@@ -3,6 +3,14 @@
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof L === "undefined") { return; }
   var FRANCE = [46.6, 2.5];  // when no commune outline is loaded yet
+  // Leaflet guesses its marker images from its CSS's address, which the hashed static names
+  // break: the template gives their real addresses.
+  var icons = document.querySelector("script[data-marker-icon]");
+  if (icons) {
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({ iconUrl: icons.dataset.markerIcon,
+      iconRetinaUrl: icons.dataset.markerIcon2x, shadowUrl: icons.dataset.markerShadow });
+  }
 
   function baseMap(element, center, zoom) {
     element.hidden = false;

@@ -109,6 +109,15 @@ def test_agent_route_sheet_and_map(live_server, page, territory, pothole, agent,
     page.goto(live_server.url + "/agents/carte/")
     page.wait_for_selector(".leaflet-marker-icon")
     assert page.locator(".leaflet-marker-icon").count() == 3
+    # The marker images come from the addresses the template gives (hashed names in production),
+    # not from Leaflet's guess beside its CSS, and they load.
+    from django.templatetags.static import static
+
+    page.wait_for_function("""() => [...document.querySelectorAll('img.leaflet-marker-icon')]
+        .every(img => img.complete && img.naturalWidth > 0)""")
+    sources = page.eval_on_selector_all("img.leaflet-marker-icon", "els => els.map(e => e.src)")
+    assert {src.removeprefix(live_server.url) for src in sources} <= {
+        static("leaflet/images/marker-icon.png"), static("leaflet/images/marker-icon-2x.png")}
     assert axe_violations(page) == []
 
 
