@@ -254,9 +254,10 @@ NOTIFICATION_ALERT_EMAILS = [
 # Back-office: a case is "due soon" when its resolution is due within this many hours.
 DUE_SOON_HOURS = int(env("DUE_SOON_HOURS", "24"))
 # Social networks: answer within 48 business hours, deal with it within 5 business days
-# (5 × 8 h), unless an SLA policy says otherwise. Shown on the public « charte » page.
+# (5 × 24 business hours, see guichet.lib.business_time), unless an SLA policy says otherwise.
+# Shown on the public « charte » page.
 SOCIAL_FIRST_RESPONSE_HOURS = int(env("SOCIAL_FIRST_RESPONSE_HOURS", "48"))
-SOCIAL_RESOLUTION_HOURS = int(env("SOCIAL_RESOLUTION_HOURS", "40"))
+SOCIAL_RESOLUTION_HOURS = int(env("SOCIAL_RESOLUTION_HOURS", "120"))
 
 # Signalements.
 REPORT_DUPLICATE_RADIUS_M = int(env("REPORT_DUPLICATE_RADIUS_M", "50"))

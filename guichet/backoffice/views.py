@@ -187,7 +187,7 @@ def _case_page(request, case: Case, *, status=200, **bound):
     return render(request, "backoffice/case.html", {
         "case": case, "events": events, "report": report, "templates": templates,
         "social_first": settings.SOCIAL_FIRST_RESPONSE_HOURS,
-        "social_days": settings.SOCIAL_RESOLUTION_HOURS // 8,
+        "social_resolution": settings.SOCIAL_RESOLUTION_HOURS,
         "chosen_template": chosen,
         "suggestions": case_suggestions(case),
         "photos": list(report.photos.all()) if report else [],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django.core.validators import RegexValidator
@@ -83,13 +82,11 @@ class Organisation(models.Model):
         return [self, self.epci] if self.epci_id else [self]
 
     def calendar(self) -> BusinessCalendar:
-        week: dict[int, list[tuple[dt.time, dt.time]]] = {}
-        for period in self.opening_periods.all():
-            week.setdefault(period.weekday, []).append((period.opens, period.closes))
+        """Business days for deadlines: Monday to Friday, less public holidays and this
+        organisation's exceptional closures (see guichet.lib.business_time). Opening periods
+        are reception hours: they do not change what « 2 jours ouvrés » means."""
         closures = tuple(self.closures.values_list("start_date", "end_date"))
-        if not week:
-            return BusinessCalendar(closures=closures, subdivision=self.holiday_subdivision)
-        return BusinessCalendar(week=week, closures=closures, subdivision=self.holiday_subdivision)
+        return BusinessCalendar(closures=closures, subdivision=self.holiday_subdivision)
 
 
 class Unit(models.Model):

@@ -38,7 +38,8 @@ def test_a_message_for_another_unit_brings_the_officer_back_to_the_inbox(client,
 def test_the_public_charter_shows_the_settings(client, db, settings):
     settings.SOCIAL_FIRST_RESPONSE_HOURS = 24
     html = client.get(reverse("portal:social_charter")).content.decode()
-    assert "24 heures ouvrées" in html and "5 jours ouvrés" in html
+    assert "1 jour ouvré" in html and "5 jours ouvrés" in html
+    assert "du lundi au vendredi, hors jours fériés" in html
 
 
 def test_bad_input_and_ownership(client, agent, resident, unit):

@@ -22,7 +22,7 @@ def test_the_most_specific_policy_wins(unit, other_unit):
 
 
 def test_social_networks_default_to_48_hours_and_5_business_days(unit):
-    assert sla_targets(unit=unit, channel="social") == (48, 40)
+    assert sla_targets(unit=unit, channel="social") == (48, 120)
 
 
 def test_case_create_applies_the_policy(unit):

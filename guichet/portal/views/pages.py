@@ -19,7 +19,7 @@ def social_charter(request):
 
     return render(request, "portal/social_charter.html", {
         "first_hours": settings.SOCIAL_FIRST_RESPONSE_HOURS,
-        "days": settings.SOCIAL_RESOLUTION_HOURS // 8})
+        "resolution_hours": settings.SOCIAL_RESOLUTION_HOURS})
 
 
 def privacy(request):

@@ -1,0 +1,31 @@
+"""Deadlines as residents read them: a calendar day with its weekday, and targets in business
+days (see guichet.lib.business_time for what a business day is)."""
+
+from django import template
+from django.utils import formats
+
+from guichet.lib.business_time import BUSINESS_DAYS_NOTE, deadline_day, delay_label
+
+register = template.Library()
+
+
+@register.filter
+def deadline(moment) -> str:
+    """« lundi 7 décembre 2026 »: the day by the end of which the deadline falls."""
+    if not moment:
+        return ""
+    return formats.date_format(deadline_day(moment), "l j F Y")
+
+
+@register.filter
+def delay(hours) -> str:
+    """« 2 jours ouvrés » for 48 business hours."""
+    try:
+        return delay_label(int(hours))
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.simple_tag
+def business_days_note() -> str:
+    return BUSINESS_DAYS_NOTE
