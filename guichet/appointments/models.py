@@ -5,6 +5,7 @@ conditional UPDATE), whatever the concurrency."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 
 from django.conf import settings
 from django.db import models
@@ -204,6 +205,59 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED
+
+    def resident_state(self, now=None):
+        """What the resident sees in « Mes demandes » (reads type, agenda and place: select
+        them with the appointment)."""
+        from django.urls import reverse
+
+        from guichet.cases.kinds import ResidentState
+
+        from .services import can_cancel_online, when
+
+        now = now or timezone.now()
+        moment = when(self.starts_at)
+        if self.status == self.Status.BOOKED and self.starts_at > now:
+            place = self.type.agenda.place
+            if self.type.mode == AppointmentType.Mode.PHONE:
+                step = f"Le service vous appelle le {moment}."
+            elif self.type.mode == AppointmentType.Mode.VIDEO:
+                step = f"Rendez-vous en visio le {moment} : le lien vous est envoyé par courriel."
+            else:
+                address = ", ".join(line.strip() for line in place.address.splitlines()
+                                    if line.strip())
+                step = f"Présentez-vous le {moment} à {place.name}, {address}."
+            if can_cancel_online(self):
+                step += (f" Vous pouvez annuler ou déplacer ce rendez-vous jusqu'à "
+                         f"{self.type.cancel_delay_hours} heures avant.")
+                return ResidentState(
+                    f"Rendez-vous confirmé le {moment}", step, tone="resolved",
+                    action_label="Annuler ou déplacer le rendez-vous",
+                    action_url=reverse("portal:appointment_manage", args=[self.token]))
+            return ResidentState(f"Rendez-vous confirmé le {moment}",
+                                 step + " Pour l'annuler, appelez le service.", tone="resolved")
+        if self.status == self.Status.BOOKED:
+            return ResidentState(f"Rendez-vous du {moment}", "Ce rendez-vous est passé.",
+                                 tone="closed")
+        if self.status == self.Status.SEEN:
+            return ResidentState("Rendez-vous honoré", f"Vous avez été reçu le {moment}.",
+                                 tone="closed")
+        if self.status == self.Status.NO_SHOW:
+            return ResidentState("Absent au rendez-vous",
+                                 f"Vous ne vous êtes pas présenté le {moment}. Prenez un "
+                                 "nouveau rendez-vous si besoin.", tone="rejected")
+        if self.status == self.Status.CANCELLED_SERVICE:
+            state = ResidentState("Rendez-vous annulé par le service",
+                                  f"Le rendez-vous du {moment} est annulé. Prenez un nouveau "
+                                  "rendez-vous si besoin.", tone="rejected")
+            if self.type.is_active and self.type.bookable_online:
+                state = replace(state, action_label="Prendre un nouveau rendez-vous",
+                                action_url=reverse("portal:appointment_slots",
+                                                   args=[self.type.agenda.slug,
+                                                         self.type.slug]))
+            return state
+        return ResidentState("Rendez-vous annulé",
+                             f"Vous avez annulé le rendez-vous du {moment}.", tone="closed")
 
 
 class AgentFeed(models.Model):

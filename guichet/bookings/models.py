@@ -11,11 +11,28 @@ import secrets
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def _moment(moment: dt.datetime) -> str:
+    """« jeudi 10 décembre 2026 à 14 h 30 »."""
+    local = timezone.localtime(moment)
+    minutes = f"{local.minute:02d}" if local.minute else ""
+    return f"{formats.date_format(local, 'l j F Y')} à {local.hour} h {minutes}".rstrip()
+
+
+def _span(starts: dt.datetime, ends: dt.datetime) -> str:
+    """« le jeudi 10 décembre 2026 de 14 h à 18 h »."""
+    first, last = timezone.localtime(starts), timezone.localtime(ends)
+
+    def hour(local):
+        return f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
+
+    return f"le {formats.date_format(first, 'l j F Y')} de {hour(first)} à {hour(last)}"
 
 
 class Audience(models.TextChoices):
@@ -142,6 +159,54 @@ class FacilityBooking(models.Model):
         return f"{self.amount_cents / 100:.2f} €".replace(".", ",") if self.amount_cents \
             else "gratuit"
 
+    def resident_state(self, now=None):
+        """What the resident sees in « Mes demandes » (reads the facility, and the case's
+        payments when waiting for one: select and prefetch them)."""
+        from django.urls import reverse
+
+        from guichet.cases.kinds import ResidentState
+
+        now = now or timezone.now()
+        S = self.Status
+        when = _span(self.starts_at, self.ends_at)
+        if self.status == S.REQUESTED:
+            return ResidentState(
+                "Réservation en attente de validation",
+                f"Le service étudie votre demande pour {self.facility.name}, {when} ; sa "
+                "réponse arrivera ici et par courriel.", tone="new",
+                due=self.case.first_response_due_at, due_label="Réponse du service",
+                overdue=bool(self.case.first_response_due_at
+                             and self.case.first_response_due_at < now))
+        if self.status == S.PENDING_PAYMENT:
+            payment = next((p for p in self.case.payments.all()
+                            if p.status == Payment.Status.PENDING), None)
+            step = (f"Payez {self.amount_label} en ligne"
+                    + (f" avant le {_moment(self.hold_expires_at)}" if self.hold_expires_at
+                       else "")
+                    + " pour confirmer la réservation ; sans paiement, le créneau est libéré.")
+            return ResidentState(
+                "Réservation en attente de paiement", step, tone="waiting",
+                action_label=f"Payer {self.amount_label}" if payment else "",
+                action_url=reverse("portal:payment_start", args=[payment.reference])
+                if payment else "")
+        if self.status == S.CONFIRMED:
+            label = "Réservation payée" if self.amount_cents else "Réservation confirmée"
+            if self.ends_at <= now:
+                return ResidentState(label, f"Réservation passée : {self.facility.name}, "
+                                     f"{when}.", tone="closed")
+            address = ", ".join(line.strip() for line in self.facility.address.splitlines()
+                                if line.strip())
+            return ResidentState(label, f"{self.facility.name} vous est réservée {when}"
+                                 + (f", {address}" if address else "") + ".", tone="resolved")
+        if self.status == S.REFUSED:
+            return ResidentState("Réservation refusée", "Le service a refusé cette demande : "
+                                 "son message est dans l'historique.", tone="rejected")
+        if self.status == S.EXPIRED:
+            return ResidentState("Réservation expirée", "Le paiement n'est pas arrivé à temps :"
+                                 " le créneau a été libéré.", tone="rejected")
+        return ResidentState("Réservation annulée", "Cette réservation est annulée.",
+                             tone="closed")
+
 
 class Event(models.Model):
     organisation = models.ForeignKey("organisations.Organisation", verbose_name="collectivité",
@@ -209,6 +274,46 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} — {self.case.requester_name} ({self.count})"
+
+    def resident_state(self, now=None):
+        """What the resident sees in « Mes demandes » (reads the event: select it)."""
+        from django.urls import reverse
+
+        from guichet.cases.kinds import ResidentState
+
+        now = now or timezone.now()
+        S = self.Status
+        event = self.event
+        when = f"le {_moment(event.starts_at)}, {event.place}"
+        people = f" ({self.count} {event.attendee_label.lower()}s)" if self.count > 1 else ""
+        manage = reverse("portal:registration_manage", args=[self.token])
+        if self.status == S.CANCELLED:
+            return ResidentState("Désinscrit", f"Vous n'êtes plus inscrit à « {event.title} ».",
+                                 tone="closed")
+        if self.status == S.PRESENT:
+            return ResidentState("Présent", f"Vous avez participé à « {event.title} ».",
+                                 tone="closed")
+        if event.ends_at <= now:
+            return ResidentState("Événement passé", f"« {event.title} » a eu lieu {when}.",
+                                 tone="closed")
+        if self.status == S.CONFIRMED:
+            limit = event.starts_at - dt.timedelta(hours=event.cancel_delay_hours)
+            step = f"« {event.title} » {when}{people}."
+            if now < limit:
+                step += (f" Vous pouvez vous désinscrire jusqu'à {event.cancel_delay_hours} "
+                         "heures avant.")
+                return ResidentState("Inscrit", step, tone="resolved",
+                                     action_label="Gérer mon inscription", action_url=manage)
+            return ResidentState("Inscrit", step, tone="resolved")
+        if self.status == S.OFFERED:
+            until = (f" avant le {_moment(self.offered_until)}" if self.offered_until else "")
+            return ResidentState("Place proposée", f"Une place s'est libérée pour « {event.title}"
+                                 f" » {when} : acceptez-la{until}.", tone="waiting",
+                                 action_label="Accepter la place", action_url=manage)
+        return ResidentState("Sur liste d'attente", f"« {event.title} » {when}{people} : si une "
+                             "place se libère, elle vous sera proposée par courriel.",
+                             tone="in_progress", action_label="Gérer mon inscription",
+                             action_url=manage)
 
 
 class Payment(models.Model):

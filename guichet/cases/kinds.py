@@ -3,8 +3,28 @@ so that reports, procedures, appointments and bookings plug in without changing 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ResidentState:
+    """What « Mes demandes » and the case page tell the resident about one case: where it
+    stands (`label`, with a badge `tone` among the case statuses' names), what happens next or
+    what to do (`next_step`, with an optional action link), and the date the service commits
+    to, if there is one (`due`, what is due named by `due_label`: « Première réponse »), and
+    whether that date has passed. A booking confirmed at once has no due date: its own date is
+    in the label."""
+
+    label: str
+    next_step: str
+    tone: str = "new"
+    due: dt.datetime | None = None
+    due_label: str = ""
+    overdue: bool = False
+    action_label: str = ""
+    action_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,6 +41,13 @@ class Kind:
     # The kind moves its cases through its own workflow (a procedure file): the generic status
     # change, closure, merge and "waiting for the resident" are refused for them.
     own_workflow: bool = False
+    # The state a resident sees, from what the kind keeps beside the case (an appointment's,
+    # a booking's own status); None falls back to the case's status and SLA dates.
+    resident_state: Callable[..., ResidentState | None] | None = None
+    # Relations resident_state reads, so that a list loads them in its own queries:
+    # select_related paths (one-to-one rows beside the case) and prefetch_related paths.
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
 
 
 _KINDS: dict[str, Kind] = {}
@@ -38,3 +65,10 @@ def get(code: str) -> Kind:
 
 def all_kinds() -> list[Kind]:
     return list(_KINDS.values())
+
+
+def resident_relations() -> tuple[list[str], list[str]]:
+    """(select_related, prefetch_related) paths every registered kind's resident state needs."""
+    selected = [path for kind in _KINDS.values() for path in kind.select_related]
+    prefetched = [path for kind in _KINDS.values() for path in kind.prefetch_related]
+    return list(dict.fromkeys(selected)), list(dict.fromkeys(prefetched))

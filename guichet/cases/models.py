@@ -147,16 +147,39 @@ class Case(models.Model):
         return self.resolution_due_at
 
     def resident_next_step(self) -> str:
+        return self.resident_state().next_step
+
+    def resident_state(self) -> kinds.ResidentState:
+        """Where the case stands for the resident: the kind's own state when it keeps one (an
+        appointment, a booking), else the status with the date the service committed to."""
+        custom = self.kind_info.resident_state
+        state = custom(self) if custom is not None else None
+        return state or self.generic_resident_state()
+
+    def generic_resident_state(self, now=None) -> kinds.ResidentState:
+        label = self.get_status_display()
         if self.status == Status.WAITING:
-            return "Le service attend votre réponse : répondez depuis cette page."
-        if self.status == Status.NEW:
-            return "Votre demande a été enregistrée ; un agent va la prendre en charge."
-        if self.status == Status.IN_PROGRESS:
-            return self.kind_info.next_step
+            return kinds.ResidentState(
+                label, "Le service attend votre réponse : répondez depuis cette page.",
+                tone=self.status)
         if self.status == Status.RESOLVED:
-            return ("Le service considère votre demande comme résolue. Répondez si ce n'est pas "
-                    "le cas.")
-        return "Cette demande est terminée."
+            return kinds.ResidentState(
+                label, "Le service considère votre demande comme résolue. Répondez si ce "
+                "n'est pas le cas.", tone=self.status)
+        if not self.is_open:
+            return kinds.ResidentState(label, "Cette demande est terminée.", tone=self.status)
+        next_step = ("Votre demande a été enregistrée ; un agent va la prendre en charge."
+                     if self.status == Status.NEW else self.kind_info.next_step)
+        due = self.announced_date()
+        if due is None:
+            return kinds.ResidentState(label, next_step, tone=self.status)
+        first = not self.first_responded_at and due == self.first_response_due_at
+        overdue = due < (now or timezone.now())
+        if overdue:
+            next_step += " Le délai annoncé est dépassé : le service vous répond au plus vite."
+        return kinds.ResidentState(label, next_step, tone=self.status, due=due,
+                                   due_label="Première réponse" if first else "Traitement",
+                                   overdue=overdue)
 
     def get_backoffice_url(self) -> str:
         return reverse("backoffice:case", args=[self.reference])

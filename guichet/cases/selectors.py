@@ -76,6 +76,15 @@ def cases_for_resident(user) -> QuerySet[Case]:
     return Case.objects.filter(requester=user) if user.is_authenticated else Case.objects.none()
 
 
+def with_resident_state(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with what every kind's resident state reads (an appointment and its place, a
+    booking and its facility, payments…) loaded in a fixed number of queries for the page."""
+    from . import kinds
+
+    selected, prefetched = kinds.resident_relations()
+    return cases.select_related("unit", "organisation", *selected).prefetch_related(*prefetched)
+
+
 def unit_agents(unit) -> QuerySet:
     return get_user_model().objects.filter(memberships__unit=unit, is_active=True).distinct()
 

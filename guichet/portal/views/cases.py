@@ -8,7 +8,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from guichet.cases.models import Attachment, Case, Event, Status
-from guichet.cases.selectors import agent_can_handle, case_handler, cases_for_resident
+from guichet.cases.selectors import (
+    agent_can_handle,
+    case_handler,
+    cases_for_resident,
+    with_resident_state,
+)
 from guichet.cases.services import CaseError, case_move, case_resident_reply
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
@@ -22,9 +27,11 @@ from .contact import SESSION_CASES, remember_case
 
 @login_required
 def my_cases(request):
-    cases = cases_for_resident(request.user).select_related("unit", "organisation")
+    cases = with_resident_state(cases_for_resident(request.user))
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/my_cases.html", {"page": page})
+    rows = [(case, case.resident_state()) for case in page.object_list]
+    return render(request, "portal/my_cases.html", {
+        "page": page, "rows": rows, "has_due": any(state.due for _, state in rows)})
 
 
 def resident_case(request, token) -> Case:
@@ -58,7 +65,7 @@ def case_by_token(request, token):
               .select_related("actor").prefetch_related("attachments"))
     return render(request, "portal/case.html", {
         "case": case, "events": events, "form": form, "error": error,
-        "handler": case_handler(case),
+        "handler": case_handler(case), "state": case.resident_state(),
     })
 
 
