@@ -180,7 +180,7 @@ def appointment_book(*, type_: AppointmentType, starts_at: dt.datetime, name: st
             unit=type_.agenda.unit, subject=f"{type_.name} — {when(opening.starts_at)}"[:200],
             message=f"Rendez-vous « {type_.name} » le {when(opening.starts_at)}.",
             requester=requester, requester_name=name, requester_email=email,
-            requester_phone=phone, acting_user=acting_user)
+            requester_phone=phone, acting_user=acting_user, announce_first_response=False)
         appointment = Appointment.objects.create(
             case=case, type=type_, slot=slot, starts_at=opening.starts_at,
             ends_at=opening.starts_at + dt.timedelta(minutes=type_.duration_minutes),

@@ -144,7 +144,8 @@ def facility_request(*, facility: Facility, starts_at: dt.datetime, ends_at: dt.
             unit=facility.unit, subject=f"Réservation : {facility.name}, {_when(starts_at)}"[:200],
             message=f"{purpose} ({attendees} personnes).", requester=requester,
             requester_name=name, requester_email=email, requester_phone=phone,
-            acting_user=acting_user)
+            acting_user=acting_user,
+            announce_first_response=status == FacilityBooking.Status.REQUESTED)
         FacilityBooking.objects.create(
             case=case, facility=facility, starts_at=starts_at, ends_at=ends_at,
             audience=audience, purpose=purpose, attendees=attendees, status=status,
@@ -376,7 +377,7 @@ def event_register(*, event: Event, attendees: list[dict], name: str, email: str
             subject=f"Inscription : {event.title}"[:200],
             message=", ".join(a["name"] for a in attendees), requester=requester,
             requester_name=name, requester_email=email, requester_phone=phone,
-            acting_user=acting_user)
+            acting_user=acting_user, announce_first_response=False)
         registration = Registration.objects.create(case=case, event=event, attendees=attendees,
                                                    count=count, status=status,
                                                    answers=answers or {})

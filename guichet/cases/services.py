@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -15,7 +16,7 @@ from guichet.journal.services import journal_record
 from guichet.lib.files import CheckedFile, random_name
 from guichet.notifications.services import notification_queue
 
-from .models import Attachment, Case, Event, ReferenceSequence, Status
+from .models import Attachment, Case, Channel, Event, ReferenceSequence, Status
 from .selectors import agent_can_handle, unit_agents
 
 
@@ -56,8 +57,9 @@ def _attach(case: Case, event: Event, files: Sequence[CheckedFile], user) -> lis
     return attachments
 
 
-def _receipt_context(case: Case) -> dict:
-    return {"case": case, "unit": case.unit, "organisation": case.organisation}
+def _receipt_context(case: Case, *, announce_first_response: bool = True) -> dict:
+    return {"case": case, "unit": case.unit, "organisation": case.organisation,
+            "announce_first_response": announce_first_response}
 
 
 @transaction.atomic
@@ -79,10 +81,12 @@ def case_create(
     first_response_hours: int | None = None,
     resolution_hours: int | None = None,
     sla_category: str = "",
+    announce_first_response: bool = True,
 ) -> Case:
     """Register a request from any channel: reference, first timeline event, SLA clock and
     registration receipt, all or nothing. A kind may set its own targets (a report category's
-    SLA); otherwise the unit's apply."""
+    SLA); otherwise the unit's apply. A kind confirmed at once (an appointment, a free booking)
+    says so with `announce_first_response=False`: its receipt promises no first answer."""
     if unit.organisation_id != organisation.pk:
         raise CaseError("Ce service n'appartient pas à cette collectivité.")
     now = created_at or timezone.now()
@@ -90,20 +94,16 @@ def case_create(
         requester_name = requester_name or requester.get_full_name() or requester.email
         requester_email = requester_email or requester.email
     calendar = organisation.calendar()
-    if first_response_hours is None or resolution_hours is None:
-        policy_first, policy_resolution = sla_targets(unit=unit, channel=channel,
-                                                      category=sla_category)
-        first_response_hours = first_response_hours or policy_first
-        resolution_hours = resolution_hours or policy_resolution
+    first_response_hours, resolution_hours = _case_targets(
+        unit=unit, channel=channel, category=sla_category,
+        first_response_hours=first_response_hours, resolution_hours=resolution_hours)
     case = Case.objects.create(
         reference=next_reference(organisation=organisation, year=timezone.localdate(now).year),
         kind=kind, channel=channel, organisation=organisation, unit=unit, subject=subject,
         requester=requester, requester_name=requester_name, requester_email=requester_email,
         requester_phone=requester_phone, created_at=now, updated_at=now,
-        first_response_due_at=calendar.add(now, dt.timedelta(
-            hours=first_response_hours or unit.first_response_hours)),
-        resolution_due_at=calendar.add(now, dt.timedelta(
-            hours=resolution_hours or unit.resolution_hours)),
+        first_response_due_at=calendar.add(now, dt.timedelta(hours=first_response_hours)),
+        resolution_due_at=calendar.add(now, dt.timedelta(hours=resolution_hours)),
     )
     author = acting_user or requester
     event = _add_event(case, Event.Kind.SUBMITTED, actor=author, body=message, at=now,
@@ -114,8 +114,44 @@ def case_create(
                        person=requester, channel=channel)
     if requester_email:
         notification_queue(template="registration_receipt", recipient=requester_email,
-                           context=_receipt_context(case), case=case, mandatory=True)
+                           context=_receipt_context(
+                               case, announce_first_response=announce_first_response),
+                           case=case, mandatory=True)
     return case
+
+
+def _case_targets(*, unit, channel: str, category: str = "",
+                  first_response_hours: int | None = None,
+                  resolution_hours: int | None = None) -> tuple[int, int]:
+    """The targets a new case gets: the kind's own (a report category's) where it sets them,
+    else the policies', else the unit's."""
+    if first_response_hours is None or resolution_hours is None:
+        policy_first, policy_resolution = sla_targets(unit=unit, channel=channel,
+                                                      category=category)
+        first_response_hours = first_response_hours or policy_first
+        resolution_hours = resolution_hours or policy_resolution
+    return (first_response_hours or unit.first_response_hours,
+            resolution_hours or unit.resolution_hours)
+
+
+@dataclass(frozen=True)
+class SlaPromise:
+    """What a form promises before the request is sent: the first-response target in business
+    hours and the moment it falls if the request is sent now."""
+
+    hours: int
+    due: dt.datetime
+
+
+def sla_promise(*, unit, channel: str = Channel.WEB, category: str = "",
+                first_response_hours: int | None = None, now: dt.datetime | None = None
+                ) -> SlaPromise:
+    """The same computation as case_create's, so that the form and the receipt agree."""
+    first, _ = _case_targets(unit=unit, channel=channel, category=category,
+                             first_response_hours=first_response_hours, resolution_hours=0)
+    now = now or timezone.now()
+    return SlaPromise(hours=first, due=unit.organisation.calendar().add(
+        now, dt.timedelta(hours=first)))
 
 
 def sla_targets(*, unit, channel: str, category: str = "") -> tuple[int, int]:

@@ -26,8 +26,8 @@ OUTLINES = {
                           [6.000, 49.325], [5.990, 49.288]],
 }
 
-# (group, name, code, competence topic, public, moderated photos, SLA h (first, resolution),
-#  questions)
+# (group, name, code, competence topic, public, moderated photos, SLA in business hours
+#  (first, resolution; 24 per business day), questions)
 CATEGORIES = [
     ("Propreté", "Dépôt sauvage", "depot-sauvage", "dechets", True, True, (24, 72),
      [{"code": "volume", "label": "Volume estimé (m³)", "datatype": "number",
@@ -41,16 +41,16 @@ CATEGORIES = [
     ("Propreté", "Tag ou graffiti", "graffiti", "voirie", True, True, (48, 240), []),
     ("Collecte des déchets", "Bac non collecté", "bac-non-collecte", "dechets", False, True,
      (24, 48), []),
-    ("Voirie", "Nid-de-poule", "nid-de-poule", "voirie", True, False, (48, 240),
+    ("Voirie", "Nid-de-poule", "nid-de-poule", "voirie", True, False, (48, 120),
      [{"code": "taille", "label": "Taille du trou", "datatype": "singlevaluelist",
        "required": True, "order": 1,
        "values": [{"key": "petit", "name": "Moins de 30 cm"},
                   {"key": "grand", "name": "Plus de 30 cm"}]}]),
-    ("Voirie", "Trottoir abîmé", "trottoir", "voirie", True, False, (48, 480), []),
+    ("Voirie", "Trottoir abîmé", "trottoir", "voirie", True, False, (48, 240), []),
     ("Éclairage public", "Lampadaire éteint", "lampadaire", "voirie", True, False, (48, 120),
      [{"code": "numero", "label": "Numéro inscrit sur le mât", "datatype": "string",
        "required": False, "order": 1}]),
-    ("Espaces verts", "Arbre ou branche dangereux", "arbre", "voirie", True, True, (24, 120),
+    ("Espaces verts", "Arbre ou branche dangereux", "arbre", "voirie", True, True, (24, 72),
      []),
 ]
 

@@ -1,7 +1,9 @@
 """The registration receipt and the payment receipt as PDFs the resident can keep."""
 
 from django.conf import settings
+from django.utils.formats import date_format
 
+from guichet.lib.business_time import BUSINESS_DAYS_NOTE, deadline_day
 from guichet.lib.pdf import render_pdf, when
 
 
@@ -18,10 +20,15 @@ def receipt_pdf_bytes(case) -> bytes:
         rows.append(("Contact du service", contact))
     if case.unit.address:
         rows.append(("Adresse du service", " ".join(case.unit.address.split())))
-    if case.first_response_due_at:
-        rows.append(("Première réponse au plus tard le", when(case.first_response_due_at)))
+    state = case.resident_state()
+    if state.due:
+        rows.append((f"{state.due_label} d'ici le", date_format(deadline_day(state.due),
+                                                                "l j F Y")))
+    else:
+        rows.append(("Situation", f"{state.label}. {state.next_step}"))
     return render_pdf("pdf/receipt.html", {
         "organisation": case.organisation, "rows": rows,
+        "business_days_note": BUSINESS_DAYS_NOTE if state.due else "",
         "heading": "Accusé d'enregistrement de votre demande",
         "follow_url": f"{settings.SITE_URL}{case.get_absolute_url()}",
     }, title=f"Accusé d'enregistrement {case.reference}",

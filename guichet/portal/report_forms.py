@@ -103,6 +103,20 @@ def _question_field(question: dict) -> forms.Field:
     return forms.CharField(max_length=250, **common)
 
 
+def photo_notice(category) -> str:
+    """Told before the upload: who will see the photos, and that nothing is blurred."""
+    if not category.is_public:
+        return ("Vos photos ne sont vues que par les agents qui traitent le signalement : elles "
+                "ne sont pas publiées.")
+    care = ("Elles ne sont pas floutées : évitez d'y montrer des visages et des plaques "
+            "d'immatriculation.")
+    if category.moderate_photos:
+        return ("Vos photos sont vérifiées par le service avant d'être publiées sur la carte et "
+                f"la liste publiques des signalements. {care}")
+    return ("Vos photos sont publiées dès l'envoi, sans vérification, sur la carte et la liste "
+            f"publiques des signalements. {care}")
+
+
 class ReportDetailsForm(Form):
     description = forms.CharField(
         label="Décrivez le problème", max_length=MAX_DESCRIPTION,
@@ -131,6 +145,8 @@ class ReportDetailsForm(Form):
         questions = {f"q_{q['code']}": _question_field(q) for q in category.sorted_questions()}
         self.fields = {**questions, **self.fields}
         self.question_names = list(questions)
+        photos = self.fields["photos"]
+        photos.help_text = f"{photos.help_text} {photo_notice(category)}"
         if user is not None and user.is_authenticated:
             del self.fields["email"]
             self.fields["name"].initial = user.get_full_name()

@@ -65,3 +65,44 @@ def test_a_phone_that_is_not_one_is_explained_next_to_the_field(client, unit):
     assert not Case.objects.exists()
     client.post(url(unit), {**data, "phone": "0387 12 34 56"})
     assert Case.objects.get().requester_phone == "+33387123456"
+
+
+def test_the_promised_day_agrees_from_the_form_to_the_receipt(client, unit, resident, deliver):
+    """Written on Thursday 3 December 2026 at 10:00 to a unit that answers within 48 business
+    hours: everything says « lundi 7 décembre 2026 », and explains business days."""
+    import datetime as dt
+    import io
+
+    import time_machine
+    from pypdf import PdfReader
+
+    from guichet.lib.business_time import PARIS
+
+    promised = "lundi 7 décembre 2026"
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False):
+        client.force_login(resident)
+        form = " ".join(client.get(url(unit)).content.decode().split())
+        assert "sous <strong>2 jours ouvrés</strong>" in form
+        assert f"d'ici le <strong>{promised}</strong>" in form
+        assert "du lundi au vendredi, hors jours fériés" in form
+        assert "48 heures ouvrées" not in form
+        response = client.post(url(unit), {"subject": "Horaires", "message": "Bonjour.",
+                                           "name": "Claire Dupont"})
+        case = Case.objects.get()
+        confirmation = client.get(response["Location"]).content.decode()
+        assert promised in confirmation and "hors jours fériés" in confirmation
+        [receipt] = deliver()
+        assert f"Première réponse d'ici le : {promised}" in receipt.body
+        assert "du lundi au vendredi, hors jours fériés" in receipt.body
+        html_body = receipt.alternatives[0][0]
+        assert promised in html_body
+        pdf = client.get(reverse("portal:receipt_pdf", args=[case.token])).content
+        pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+                            .split())
+        assert f"Première réponse d'ici le {promised}" in pdf_text
+        assert "du lundi au vendredi, hors jours fériés" in pdf_text
+        for page in (reverse("portal:case_by_token", args=[case.token]),
+                     reverse("portal:my_cases")):
+            html = " ".join(client.get(page).content.decode().split())
+            assert f"d'ici le <strong>{promised}</strong>" in html, page
+            assert "Date annoncée" not in html

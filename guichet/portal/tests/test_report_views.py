@@ -159,3 +159,34 @@ def test_it_checks_ownership(client, territory, dumping, resident, other_agent, 
     assert client.get(url).status_code == 404
     client.force_login(resident)
     assert client.get(url).status_code == 200
+
+
+def test_the_details_step_promises_a_day_and_says_who_sees_the_photos(client, territory,
+                                                                       pothole, dumping):
+    import datetime as dt
+
+    import time_machine
+
+    from guichet.lib.business_time import PARIS
+
+    pothole.moderate_photos = False
+    pothole.save()
+    # Thursday 3 December 2026: the pothole category answers within 24 business hours.
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False):
+        html = " ".join(client.get(details_url("nid-de-poule")).content.decode().split())
+    assert "sous <strong>1 jour ouvré</strong>" in html
+    assert "d'ici le <strong>vendredi 4 décembre 2026</strong>" in html
+    assert "hors jours fériés" in html
+    # Told before the upload, in the photo field's description.
+    hint = html.split('id="id_photos_helptext">')[1].split("</p>")[0]
+    assert "publiées dès l&#x27;envoi, sans vérification" in hint
+    assert "visages" in hint and "plaques d&#x27;immatriculation" in hint
+    assert "ne sont pas floutées" in hint
+    hint = client.get(details_url("depot-sauvage")).content.decode().split(
+        'id="id_photos_helptext">')[1].split("</p>")[0]
+    assert "vérifiées par le service avant d&#x27;être publiées" in hint
+    dumping.is_public = False
+    dumping.save()
+    hint = client.get(details_url("depot-sauvage")).content.decode().split(
+        'id="id_photos_helptext">')[1].split("</p>")[0]
+    assert "ne sont pas publiées" in hint and "dès l&#x27;envoi" not in hint

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from guichet.cases.models import Case
+from guichet.cases.services import sla_promise
 from guichet.contact.services import contact_submit
 from guichet.organisations.models import ElectedOfficial, Organisation, Unit
 from guichet.organisations.selectors import organisations_for_portal
@@ -52,6 +53,7 @@ def _contact(request, *, org, unit=None, official=None):
     return render(request, "portal/contact_form.html", {
         "form": form, "org": org, "unit": unit, "official": official, "files_lost": files_lost,
         "recipient": official.full_name if official else unit.name,
+        "promise": sla_promise(unit=official.handling_unit if official else unit),
     })
 
 
@@ -76,4 +78,5 @@ def confirmation(request, token):
         request.user.is_authenticated and case.requester_id == request.user.pk
     ):
         raise Http404
-    return render(request, "portal/confirmation.html", {"case": case})
+    return render(request, "portal/confirmation.html", {
+        "case": case, "state": case.resident_state()})

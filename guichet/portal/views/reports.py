@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.cases.models import OPEN_STATUSES, Event, Status
 from guichet.cases.selectors import agent_can_handle
-from guichet.cases.services import CaseError
+from guichet.cases.services import CaseError, sla_promise
 from guichet.organisations.models import Organisation
 from guichet.organisations.selectors import communes_covered
 from guichet.reports.models import Category, Photo
@@ -37,6 +37,7 @@ from guichet.reports.services import (
     report_from_fixed_token,
     report_locate,
     report_reopen,
+    report_route,
     report_submit,
     reportable_categories,
     reports_nearby,
@@ -115,7 +116,15 @@ def report_details(request, code):
             return redirect("portal:confirmation", token=case.token)
     nearby = [] if place["lat"] is None else reports_nearby(category=category, lat=place["lat"],
                                                             lon=place["lon"])
+    try:
+        _, unit = report_route(category=category, commune=place["commune"])
+    except ReportError:
+        promise = None  # said at submission, next to the category
+    else:
+        promise = sla_promise(unit=unit, category=category.service_code,
+                              first_response_hours=category.first_response_hours)
     return render(request, "portal/reports/details.html", {
+        "promise": promise,
         "category": category, "place": place, "form": form, "nearby": nearby,
         "files_lost": request.method == "POST" and bool(request.FILES),
         "radius": settings.REPORT_DUPLICATE_RADIUS_M,
