@@ -254,3 +254,22 @@ def test_a_reply_with_files_to_a_documents_request_sends_the_pieces(client, cant
     client.post(url, {"body": "Le voici.", "attachments": [pdf_upload("rib.pdf")]})
     submission.refresh_from_db()
     assert submission.state == Submission.State.REVIEW
+
+
+def test_the_step_indicator_numbers_each_step_in_its_own_item(client, canteen, resident):
+    import re
+
+    client.force_login(resident)
+    submission = _start(client, canteen)
+    client.post(_step(submission, 0), STEP0)
+    html = client.get(_step(submission, 1)).text
+    nav = html.split('<nav class="steps"')[1].split("</nav>")[0]
+    items = re.findall(r"<li\b(.*?)</li>", nav, flags=re.S)
+    assert len(items) == 5
+    for number, item in enumerate(items, start=1):
+        # The number is inside the item, apart from the title: never "…son budget3. Pièces".
+        assert f'<span class="steps__number" aria-hidden="true">{number}</span>' in item
+        assert '<span class="steps__title">' in item
+    current = [item for item in items if 'aria-current="step"' in item]
+    assert len(current) == 1 and "steps__current" in current[0] and items.index(current[0]) == 1
+    assert "(terminée)" in items[0]
