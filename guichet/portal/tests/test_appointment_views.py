@@ -124,3 +124,21 @@ def test_the_ics_of_an_account_s_appointment_follows_the_case_page_rule(client, 
     client.force_login(resident)
     mine = client.get(ics)
     assert mine.status_code == 200 and b"BEGIN:VEVENT" in mine.content
+
+
+def test_days_gone_by_and_past_hours_are_not_offered(client, passport):
+    import datetime as dt
+
+    import time_machine
+
+    from guichet.lib.business_time import PARIS
+
+    # Thursday 3 December 2026 at 10:00: Monday to Wednesday are over, and so is the morning
+    # (the motif needs 2 hours' notice).
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False):
+        html = client.get(slots_url(passport)).content.decode()
+    for gone in ("lundi 30 novembre", "mardi 1 décembre", "mercredi 2 décembre"):
+        assert gone not in html
+    today = html.split('id="jour-20261203"')[1].split("</section>")[0]
+    assert "14:00" in today and "09:00" not in today and "11:45" not in today
+    assert "vendredi 4 décembre" in html and "Aucun créneau libre" not in html

@@ -55,10 +55,16 @@ def _week(request) -> dt.date:
 
 
 def _days(type_: AppointmentType, monday: dt.date, **kwargs):
-    found = openings(type_, monday, monday + dt.timedelta(days=6), **kwargs)
+    """The week's days from today on (a day gone by is not listed, today shows only the times
+    still ahead), each with its free times; weekends only when they have some."""
+    today = timezone.localdate()
+    first = max(monday, today)
+    found = openings(type_, first, monday + dt.timedelta(days=6), **kwargs)
     days = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
+        if day < today:
+            continue
         times = [o for o in found if timezone.localtime(o.starts_at, PARIS).date() == day]
         if times or offset < 5:
             days.append((day, times))
