@@ -104,6 +104,29 @@ def test_book_cancel_wait_and_pay(live_server, page, browser, passport, workshop
     assert download.value.suggested_filename.startswith("recu-")
     assert emails_to("alice@exemple.fr", "Reçu de paiement")
 
+    # « Mes demandes » tells each one's own state, on a computer and on a phone.
+    page.goto(live_server.url + "/mes-demandes/")
+    cards = {kind: page.locator(".my-case", has_text=text) for kind, text in (
+        ("appointment", "Passeport"), ("registration", workshop.title),
+        ("hall", hall.name))}
+    assert "Rendez-vous annulé" in cards["appointment"].inner_text()
+    assert "Inscrit" in cards["registration"].inner_text()
+    assert "Gérer mon inscription" in cards["registration"].inner_text()
+    assert "Réservation payée" in cards["hall"].inner_text()
+    for card in cards.values():
+        assert "un agent va la prendre en charge" not in card.inner_text()
+        assert "Date annoncée" not in card.inner_text()
+    assert axe_violations(page) == []
+    assert_logout_in_line(page)
+    for width in (320, 360, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert cards["hall"].get_by_text("Réservation payée").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.locator(".my-case", has_text=workshop.title).get_by_role("link").first.click()
+    assert "Inscrit" in page.content()
+    assert axe_violations(page) == []
+
     # The agents see it all.
     agent_page = browser.new_context(locale="fr-FR").new_page()
     log_in(agent_page, f"{live_server.url}/agents/rendez-vous/?date={day.isoformat()}",
@@ -122,3 +145,17 @@ def test_book_cancel_wait_and_pay(live_server, page, browser, passport, workshop
     roads_page.goto(f"{live_server.url}/agents/evenements/{workshop.slug}/")
     assert "Inès Durand, Noah Durand" in roads_page.content()
     assert axe_violations(roads_page) == []
+
+
+def assert_logout_in_line(page):
+    """« Se déconnecter » reads as one more link of the menu: same face, no button padding,
+    centred on the links' line."""
+    link = page.locator(".main-nav a", has_text="Mon profil")
+    button = page.get_by_role("button", name="Se déconnecter")
+    link_box, button_box = link.bounding_box(), button.bounding_box()
+    assert button_box["height"] <= link_box["height"] + 6
+    if abs(button_box["y"] - link_box["y"]) < link_box["height"]:  # on the same row
+        centre = lambda box: box["y"] + box["height"] / 2  # noqa: E731
+        assert abs(centre(button_box) - centre(link_box)) <= 3
+    style = "e => [getComputedStyle(e).fontWeight, getComputedStyle(e).fontSize]"
+    assert button.evaluate(style) == link.evaluate(style)

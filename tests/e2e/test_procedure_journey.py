@@ -74,6 +74,10 @@ def test_build_file_instruct_and_decide(live_server, page, browser, unit, reside
     home.get_by_role("button", name="Continuer").click()
     home.wait_for_url("**/pieces/")
     assert axe_violations(home) == []
+    assert_steps_apart(home)
+    home.set_viewport_size({"width": 360, "height": 800})
+    assert_steps_apart(home)
+    home.set_viewport_size({"width": 1280, "height": 800})
     home.get_by_role("button", name="Utiliser ce document").click()
     assert "depuis votre coffre-fort" in home.content()
     home.get_by_role("link", name="Continuer vers le récapitulatif").click()
@@ -138,3 +142,21 @@ def test_build_file_instruct_and_decide(live_server, page, browser, unit, reside
         page.goto(live_server.url + url)
         assert axe_violations(page) == [], url
     assert case.reference in page.content()
+
+
+def assert_steps_apart(page):
+    """The step indicator: every step in its own box, well apart from the next, the current
+    one marked (the bug was « …son budget3. Pièces justificatives »)."""
+    items = page.locator(".steps__item")
+    boxes = [items.nth(i).bounding_box() for i in range(items.count())]
+    assert len(boxes) >= 3
+    for before, after in zip(boxes, boxes[1:], strict=False):
+        same_line = abs(before["y"] - after["y"]) < 4
+        if same_line:
+            assert after["x"] >= before["x"] + before["width"] + 16
+        else:
+            assert after["y"] >= before["y"] + before["height"]
+    for i, box in enumerate(boxes):  # the number is drawn inside its own step
+        number = items.nth(i).locator(".steps__number").bounding_box()
+        assert box["x"] <= number["x"] and number["x"] + number["width"] <= box["x"] + box["width"]
+    assert page.locator('.steps__item[aria-current="step"]').count() == 1
