@@ -45,7 +45,7 @@ def test_resident_space_and_case_page(live_server, page, resident, case):
     keyboard_log_in(page, live_server.url + "/mes-demandes/", "alice@exemple.fr")
     assert case.reference in page.content()
     assert axe_violations(page) == []
-    page.get_by_role("link", name=case.reference).click()
+    page.get_by_role("link", name=case.subject).click()  # each case is headed by its subject
     assert "Nid-de-poule rue Foch" in page.content()
     assert axe_violations(page) == []
     tab_to(page, "Votre message")
