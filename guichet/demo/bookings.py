@@ -23,7 +23,7 @@ from guichet.bookings.services import (
 from guichet.lib.business_time import PARIS
 
 from .history import HistoryLoader
-from .territory import Territory
+from .territory import DEMO_RESIDENT, Territory
 
 T = dt.time
 
@@ -158,7 +158,8 @@ class BookingsLoader(HistoryLoader):
                                      starts_at=opening.starts_at, name="", requester=person)
                     self._run(opening.starts_at + dt.timedelta(minutes=5), appointment_mark,
                               appointment=case.appointment, acting_user=agent_of[type_.pk],
-                              status="no_show" if (n + k) % 4 == 0 else "seen")
+                              status="no_show" if (n + k + (offset == -2)) % 4 == 0
+                              else "seen")
                     count += 1
             upcoming = openings(type_, today + dt.timedelta(days=1),
                                 today + dt.timedelta(days=10))
@@ -177,7 +178,16 @@ class BookingsLoader(HistoryLoader):
         def at(day, hour):
             return dt.datetime.combine(day, T(hour), PARIS)
 
-        person = self._resident(1)
+        claire = next((r for r in self.territory.residents
+                       if r.email.split("@")[0] == DEMO_RESIDENT), self._resident(1))
+        # The demo resident's « Mes demandes » shows each kind's own state: an appointment to
+        # come, a hall paid for, an event she is registered to and one she waits for.
+        free = openings(types[0], today + dt.timedelta(days=2), today + dt.timedelta(days=12))
+        if free:
+            self._run(timezone.now() - dt.timedelta(hours=2), appointment_book, type_=types[0],
+                      starts_at=free[len(free) // 2].starts_at, name="", requester=claire)
+            count += 1
+        person = claire
         paid = facility_request(facility=hall, starts_at=at(soon, 14), ends_at=at(soon, 19),
                                 audience=Audience.RESIDENT, purpose="Anniversaire",
                                 attendees=60, name="", requester=person)
@@ -220,6 +230,11 @@ class BookingsLoader(HistoryLoader):
                            name="", requester=person)
         event_register(event=velo, attendees=[{"name": "Paul Martin"}], name="Sophie Martin",
                        email="sophie.martin@example.org")
+        event_register(event=velo, attendees=[{"name": f"Jules {claire.last_name}"}], name="",
+                       requester=claire)
+        event_register(event=fete, attendees=[{"name": claire.get_full_name()},
+                                              {"name": f"Jules {claire.last_name}"}],
+                       name="", requester=claire)
         for k in range(4):
             event_register(event=stage, attendees=[{"name": f"Enfant {k} A"},
                                                    {"name": f"Enfant {k} B"},
@@ -230,7 +245,7 @@ class BookingsLoader(HistoryLoader):
         event_cancel(registration=cancelled.registration)
         event_register(event=fete, attendees=[{"name": "Marie Leroy"}, {"name": "Luc Leroy"}],
                        name="Marie Leroy", email="marie.leroy@example.org")
-        count += 11
+        count += 13
         self._drop_delivery_tasks()
         return count
 
