@@ -240,12 +240,12 @@ class Appointment(models.Model):
             return ResidentState(f"Rendez-vous du {moment}", "Ce rendez-vous est passé.",
                                  tone="closed")
         if self.status == self.Status.SEEN:
-            return ResidentState("Rendez-vous honoré", f"Vous avez été reçu le {moment}.",
-                                 tone="closed")
+            return ResidentState("Rendez-vous honoré",
+                                 f"Ce rendez-vous a eu lieu le {moment}.", tone="closed")
         if self.status == self.Status.NO_SHOW:
             return ResidentState("Absent au rendez-vous",
-                                 f"Vous ne vous êtes pas présenté le {moment}. Prenez un "
-                                 "nouveau rendez-vous si besoin.", tone="rejected")
+                                 f"Personne ne s'est présenté au rendez-vous du {moment}. "
+                                 "Prenez un nouveau rendez-vous si besoin.", tone="rejected")
         if self.status == self.Status.CANCELLED_SERVICE:
             state = ResidentState("Rendez-vous annulé par le service",
                                   f"Le rendez-vous du {moment} est annulé. Prenez un nouveau "

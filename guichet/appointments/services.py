@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from guichet.cases.models import Case, Channel
 from guichet.cases.services import CaseError, case_cancel, case_create, case_record_progress
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.business_time import PARIS
+from guichet.lib.dates import long_date
 from guichet.lib.ical import CalendarEvent, calendar_bytes
 from guichet.notifications.services import notification_queue
 
@@ -41,7 +41,7 @@ def when(moment: dt.datetime) -> str:
     """« mardi 3 décembre 2026 à 9 h 30 »."""
     local = timezone.localtime(moment, PARIS)
     minutes = f"{local.minute:02d}" if local.minute else ""
-    return f"{date_format(local, 'l j F Y')} à {local.hour} h {minutes}".rstrip()
+    return f"{long_date(local)} à {local.hour} h {minutes}".rstrip()
 
 
 def appointment_ics(appointment: Appointment) -> bytes:

@@ -11,7 +11,9 @@ import secrets
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils import formats, timezone
+from django.utils import timezone
+
+from guichet.lib.dates import long_date
 
 
 def new_token() -> str:
@@ -22,7 +24,7 @@ def _moment(moment: dt.datetime) -> str:
     """« jeudi 10 décembre 2026 à 14 h 30 »."""
     local = timezone.localtime(moment)
     minutes = f"{local.minute:02d}" if local.minute else ""
-    return f"{formats.date_format(local, 'l j F Y')} à {local.hour} h {minutes}".rstrip()
+    return f"{long_date(local)} à {local.hour} h {minutes}".rstrip()
 
 
 def _span(starts: dt.datetime, ends: dt.datetime) -> str:
@@ -32,7 +34,7 @@ def _span(starts: dt.datetime, ends: dt.datetime) -> str:
     def hour(local):
         return f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
 
-    return f"le {formats.date_format(first, 'l j F Y')} de {hour(first)} à {hour(last)}"
+    return f"le {long_date(first)} de {hour(first)} à {hour(last)}"
 
 
 class Audience(models.TextChoices):
@@ -196,8 +198,8 @@ class FacilityBooking(models.Model):
                                      f"{when}.", tone="closed")
             address = ", ".join(line.strip() for line in self.facility.address.splitlines()
                                 if line.strip())
-            return ResidentState(label, f"{self.facility.name} vous est réservée {when}"
-                                 + (f", {address}" if address else "") + ".", tone="resolved")
+            return ResidentState(label, f"Créneau réservé : {self.facility.name}, {when}"
+                                 + (f" ({address})" if address else "") + ".", tone="resolved")
         if self.status == S.REFUSED:
             return ResidentState("Réservation refusée", "Le service a refusé cette demande : "
                                  "son message est dans l'historique.", tone="rejected")
@@ -288,7 +290,7 @@ class Registration(models.Model):
         people = f" ({self.count} {event.attendee_label.lower()}s)" if self.count > 1 else ""
         manage = reverse("portal:registration_manage", args=[self.token])
         if self.status == S.CANCELLED:
-            return ResidentState("Désinscrit", f"Vous n'êtes plus inscrit à « {event.title} ».",
+            return ResidentState("Désinscrit", f"Inscription à « {event.title} » annulée.",
                                  tone="closed")
         if self.status == S.PRESENT:
             return ResidentState("Présent", f"Vous avez participé à « {event.title} ».",

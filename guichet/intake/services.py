@@ -56,14 +56,13 @@ class _Keep(dict):
 
 
 def template_render(*, template, case, agent) -> str:
-    from django.utils.formats import date_format
-
     from guichet.lib.business_time import deadline_day
+    from guichet.lib.dates import long_date
 
     due = case.announced_date()
     # The day as the resident reads it everywhere else: « lundi 7 décembre 2026 ».
     values = _Keep(nom=case.requester_name, reference=case.reference, service=case.unit.name,
-                   echeance=date_format(deadline_day(due), "l j F Y") if due else "",
+                   echeance=long_date(deadline_day(due)) if due else "",
                    agent=agent.get_full_name() or agent.email)
     try:
         return template.body.format_map(values)

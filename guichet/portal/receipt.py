@@ -1,9 +1,9 @@
 """The registration receipt and the payment receipt as PDFs the resident can keep."""
 
 from django.conf import settings
-from django.utils.formats import date_format
 
 from guichet.lib.business_time import BUSINESS_DAYS_NOTE, deadline_day
+from guichet.lib.dates import long_date
 from guichet.lib.pdf import render_pdf, when
 
 
@@ -22,8 +22,7 @@ def receipt_pdf_bytes(case) -> bytes:
         rows.append(("Adresse du service", " ".join(case.unit.address.split())))
     state = case.resident_state()
     if state.due:
-        rows.append((f"{state.due_label} d'ici le", date_format(deadline_day(state.due),
-                                                                "l j F Y")))
+        rows.append((f"{state.due_label} d'ici le", long_date(deadline_day(state.due))))
     else:
         rows.append(("Situation", f"{state.label}. {state.next_step}"))
     return render_pdf("pdf/receipt.html", {

@@ -14,11 +14,10 @@ def test_an_agent_writes_a_template_and_uses_it_in_a_reply(client, agent, case, 
     assert f"Bonjour Alice Durand, votre demande {case.reference} est prise en charge par " \
            "Voirie" in html
     assert "Paul Lemoine {inconnue}" in html
-    from django.utils.formats import date_format
-
     from guichet.lib.business_time import deadline_day
+    from guichet.lib.dates import long_date
 
-    day = date_format(deadline_day(case.announced_date()), "l j F Y")
+    day = long_date(deadline_day(case.announced_date()))
     assert f"réponse d&#x27;ici le {day}." in html or f"réponse d'ici le {day}." in html
     client.post(reverse("backoffice:case_reply", args=[case.reference]),
                 {"body": "Texte relu et modifié.", "template": template.pk})

@@ -2,9 +2,9 @@
 days (see guichet.lib.business_time for what a business day is)."""
 
 from django import template
-from django.utils import formats
 
 from guichet.lib.business_time import BUSINESS_DAYS_NOTE, deadline_day, delay_label
+from guichet.lib.dates import long_date
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ def deadline(moment) -> str:
     """« lundi 7 décembre 2026 »: the day by the end of which the deadline falls."""
     if not moment:
         return ""
-    return formats.date_format(deadline_day(moment), "l j F Y")
+    return long_date(deadline_day(moment))
 
 
 @register.filter

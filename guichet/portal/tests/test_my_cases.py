@@ -5,7 +5,6 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from guichet.appointments.services import appointment_book, appointment_cancel
 from guichet.appointments.tests.fixtures import at, next_working_day
@@ -115,8 +114,8 @@ def test_each_booking_kind_shows_its_own_state_and_next_step(client, resident, c
                    args=[made["unpaid"].payments.get().reference]) in page
 
     paid = card(page, made["paid"])
-    assert "Réservation payée" in paid and "Salle paid vous est réservée le" in paid
-    assert "de 14 h à 18 h, 2 rue des Écoles, 57700 Hayange" in paid
+    assert "Réservation payée" in paid and "Créneau réservé : Salle paid, le" in paid
+    assert "de 14 h à 18 h (2 rue des Écoles, 57700 Hayange)" in paid
 
     asked = card(page, made["asked"])
     assert "Réservation en attente de validation" in asked and "Réponse du service" in asked
