@@ -126,6 +126,9 @@ def test_book_cancel_wait_and_pay(live_server, page, browser, passport, workshop
     page.locator(".my-case", has_text=workshop.title).get_by_role("link").first.click()
     assert "Inscrit" in page.content()
     assert axe_violations(page) == []
+    page.set_viewport_size({"width": 360, "height": 800})  # a long state label wraps
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # The agents see it all.
     agent_page = browser.new_context(locale="fr-FR").new_page()
