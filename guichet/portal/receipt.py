@@ -1,8 +1,8 @@
 """The registration receipt and the payment receipt as PDFs the resident can keep."""
 
-from django.conf import settings
 
 from guichet.lib.pdf import render_pdf, when
+from guichet.lib.urls import absolute_url
 
 
 def receipt_pdf_bytes(case) -> bytes:
@@ -23,7 +23,7 @@ def receipt_pdf_bytes(case) -> bytes:
     return render_pdf("pdf/receipt.html", {
         "organisation": case.organisation, "rows": rows,
         "heading": "Accusé d'enregistrement de votre demande",
-        "follow_url": f"{settings.SITE_URL}{case.get_absolute_url()}",
+        "follow_url": absolute_url(case.get_absolute_url()),
     }, title=f"Accusé d'enregistrement {case.reference}",
         author=case.organisation.name)
 
