@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import models
 
@@ -95,3 +96,39 @@ def test_four_procedures_with_files_in_every_state(loaded):
     demo = User.objects.get(email="claire.dupont@example.org")
     proof = Document.objects.get(owner=demo, type="proof_of_address")
     assert proof.uses.filter(submission__procedure__slug="cantine-scolaire").exists()
+
+
+def test_the_seeded_history_is_delivered_without_sending_or_printing_anything(loaded):
+    """Every email the history caused (contact, reports, appointments, bookings, procedures,
+    and what the periodic jobs send about it) is recorded as sent, with its timeline trace;
+    nothing is left for the worker, so `make demo` prints no email until someone acts."""
+    from django_tasks_db.models import DBTaskResult
+
+    from guichet.cases.models import Event
+    from guichet.demo.management.commands.run_demo import PERIODIC
+    from guichet.notifications.models import Notification
+
+    assert not Notification.objects.filter(status__in=("pending", "sending")).exists()
+    assert not DBTaskResult.objects.filter(task_path="guichet.notifications.tasks.deliver",
+                                           status="READY").exists()
+    sent = Notification.objects.filter(status="sent")
+    assert {"registration_receipt", "procedure_acknowledgement", "event_registration",
+            "report_fixed_question"} <= set(sent.values_list("template", flat=True))
+    assert not sent.filter(sent_at__isnull=True).exists()
+    receipt = sent.filter(template="procedure_acknowledgement").first()
+    assert Event.objects.filter(case=receipt.case, kind=Event.Kind.NOTIFICATION_SENT,
+                                data__notification=receipt.pk).exists()
+
+    # What the demo runs in its first hours (the managers' digest is daily: a day after start).
+    for command in [c for c, every in PERIODIC.items() if every < 86400]:
+        call_command(command, stdout=StringIO())
+    assert mail.outbox == []
+    assert not Notification.objects.filter(status__in=("pending", "sending")).exists()
+
+
+def test_without_logins_it_leaves_the_table_to_run_demo(db):
+    out = StringIO()
+    call_command("load_demo", "--cases", "5", "--reports", "3", "--no-bookings", "--no-logins",
+                 stdout=out)
+    assert "Comptes de démonstration" not in out.getvalue()
+    assert "Guichet-demo-2026" not in out.getvalue()
