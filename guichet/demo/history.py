@@ -269,6 +269,11 @@ class HistoryLoader:
             if office < limit and (not times or office > times[-1]) and scale == 1.0:
                 moment = office
             times.append(moment)
+        if times and times[-1] >= limit:
+            # Moving steps into working hours delayed the next ones past now: squeeze them
+            # back, in the same order, so that the history never runs into the future.
+            ratio = (limit - plan.created) / (times[-1] - plan.created)
+            times = [plan.created + (moment - plan.created) * ratio for moment in times]
         return times
 
     # -- replay -----------------------------------------------------------------------------
@@ -282,7 +287,7 @@ class HistoryLoader:
         new = list(Notification.objects.filter(pk__gt=notification_mark).select_related("case"))
         for notification in new:
             self.notification_ids.append(notification.pk)
-            sent_at = moment + dt.timedelta(seconds=self.rng.randint(2, 40))
+            sent_at = min(moment + dt.timedelta(seconds=self.rng.randint(2, 40)), self.now)
             notification.created_at = notification.next_attempt_at = moment
             if notification.status == Notification.Status.PENDING:
                 notification.status = Notification.Status.SENT
