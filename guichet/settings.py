@@ -69,11 +69,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
-    "axes",
+    "guichet.lib.apps.AxesConfig",  # axes and django_tasks_db, named in French in the admin
     "csp",
     "django_ratelimit",
     "django_tasks",
-    "django_tasks_db",
+    "guichet.lib.apps.TasksDbConfig",
     "guichet.accounts",
     "guichet.organisations",
     "guichet.journal",
@@ -206,6 +206,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+# Files browsers ask for at the root of the site (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # attachments are served by a view that checks permissions
 STORAGES = {
