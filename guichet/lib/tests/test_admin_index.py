@@ -39,3 +39,23 @@ def test_it_checks_ownership(client, db):
     resident = User.objects.create_user(email="alice@exemple.fr", password="x" * 12)
     client.force_login(resident)
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_task_list_and_page_are_in_french(client, superuser):
+    from guichet.notifications.tasks import deliver
+
+    deliver.enqueue(0)
+    client.force_login(superuser)
+    html = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    headers = [re.sub(r"<[^>]+>|\s+", " ", h).strip()
+               for h in re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", html, re.S)]
+    assert {"Tâche", "État", "Mise en file le", "Priorité", "File"} <= set(headers)
+    assert "En attente" in html
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.get()
+    page = client.get(f"/admin/django_tasks_database/dbtaskresult/{task.pk}/change/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Trace de l" in text and "À lancer après" in text
+    assert not re.search(r">\s*(Task name|Run after|Traceback)\s*<", text, re.I)
