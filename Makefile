@@ -41,13 +41,14 @@ install: debian-pango $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-## make demo: install, migrate SQLite, load the demo territory, run web server + worker.
+## make demo [PORT=8000] [HOST=127.0.0.1]: install, migrate SQLite, load the demo territory, run
+## web server + worker. Links in emails, PDFs and calendars point at HOST:PORT unless SITE_URL says.
 ## It runs as production does (DEBUG off: the project's own error pages, collected static files
 ## served by WhiteNoise); only the cookies are allowed over plain http on this machine.
 demo: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	DEMO=1 $(PY) manage.py load_demo
-	DEBUG=$${DEBUG:-0} DEMO=1 SECURE_COOKIES=0 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} INBOUND_TOKEN=$${INBOUND_TOKEN:-demo-courriel} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) DEMO=1 $(PY) manage.py load_demo --no-logins
+	HOST=$(HOST) PORT=$(PORT) DEBUG=$${DEBUG:-0} DEMO=1 SECURE_COOKIES=0 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} INBOUND_TOKEN=$${INBOUND_TOKEN:-demo-courriel} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).
 test: install

@@ -13,6 +13,8 @@ import dj_database_url
 import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 
+from guichet.lib.urls import local_site_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -52,7 +54,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Every absolute link (emails, PDFs, .ics, SMS) starts with SITE_URL. Unset, it is where a local
+# server on HOST:PORT answers: `make demo PORT=8102` passes both, so its links point at 8102.
+SITE_URL = (env("SITE_URL") or local_site_url(env("HOST", "127.0.0.1"),
+                                              env("PORT", "8000"))).rstrip("/")
 SITE_NAME = env("SITE_NAME", "Guichet")
 
 INSTALLED_APPS = [
@@ -64,11 +69,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
-    "axes",
+    "guichet.lib.apps.AxesConfig",  # axes and django_tasks_db, named in French in the admin
     "csp",
     "django_ratelimit",
     "django_tasks",
-    "django_tasks_db",
+    "guichet.lib.apps.TasksDbConfig",
     "guichet.accounts",
     "guichet.organisations",
     "guichet.journal",
@@ -201,6 +206,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+# Files browsers ask for at the root of the site (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # attachments are served by a view that checks permissions
 STORAGES = {

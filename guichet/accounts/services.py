@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.lib.urls import absolute_url
 from guichet.notifications.services import notification_queue
 
 from .models import ResidentProfile, User
@@ -35,8 +36,7 @@ def email_verification_send(*, user: User) -> None:
     token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
     notification_queue(
         template="email_verification", recipient=user.email, mandatory=True,
-        context={"user": user, "url": settings.SITE_URL + reverse("portal:verify_email",
-                                                                  args=[token])},
+        context={"user": user, "url": absolute_url(reverse("portal:verify_email", args=[token]))},
     )
 
 
@@ -67,7 +67,7 @@ def magic_link_send(*, email: str) -> None:
     notification_queue(
         template="magic_link", recipient=user.email, mandatory=True,
         context={"user": user, "minutes": settings.MAGIC_LINK_MAX_AGE // 60,
-                 "url": settings.SITE_URL + reverse("portal:magic_link_login", args=[token])},
+                 "url": absolute_url(reverse("portal:magic_link_login", args=[token]))},
     )
 
 

@@ -28,6 +28,7 @@ class Place(models.Model):
 
     class Meta:
         verbose_name = "lieu"
+        verbose_name_plural = "lieux"
 
     def __str__(self) -> str:
         return self.name

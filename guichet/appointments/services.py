@@ -21,6 +21,7 @@ from guichet.journal.services import journal_record
 from guichet.lib.business_time import PARIS
 from guichet.lib.dates import long_date
 from guichet.lib.ical import CalendarEvent, calendar_bytes
+from guichet.lib.urls import absolute_url
 from guichet.notifications.services import notification_queue
 
 from .models import Appointment, AppointmentType, Slot, WaitlistEntry
@@ -52,7 +53,7 @@ def appointment_ics(appointment: Appointment) -> bytes:
 def calendar_event(appointment: Appointment) -> CalendarEvent:
     type_ = appointment.type
     place = type_.agenda.place
-    manage = settings.SITE_URL + reverse("portal:appointment_manage", args=[appointment.token])
+    manage = absolute_url(reverse("portal:appointment_manage", args=[appointment.token]))
     unit = type_.agenda.unit
     # Who answers for the appointment: the unit's address, else the collectivité's.
     organizer = ((unit.email, f"{unit.name} — {unit.organisation.name}") if unit.email

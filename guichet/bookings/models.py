@@ -354,12 +354,16 @@ class Payment(models.Model):
 class PaymentLog(models.Model):
     """Every callback received, valid or not: what came in and what it did."""
 
-    received_at = models.DateTimeField(default=timezone.now)
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="logs")
-    reference = models.CharField(max_length=100, blank=True)
-    outcome = models.CharField(max_length=200)
-    data = models.JSONField(default=dict)
+    received_at = models.DateTimeField("reçu le", default=timezone.now)
+    payment = models.ForeignKey(Payment, verbose_name="paiement", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="logs")
+    reference = models.CharField("référence", max_length=100, blank=True)
+    outcome = models.CharField("suite donnée", max_length=200)
+    data = models.JSONField("données reçues", default=dict)
+
+    class Meta:
+        verbose_name = "retour du prestataire de paiement"
+        verbose_name_plural = "retours du prestataire de paiement"
 
     def __str__(self) -> str:
         return f"{self.received_at:%d/%m %H:%M} {self.reference} {self.outcome}"

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.lib.urls import absolute_url
+
 CURRENCY = "EUR"  # every amount is in euro cents
 
 
@@ -109,10 +111,9 @@ class PayfipProvider:
             "numcli": settings.PAYFIP_CLIENT_NUMBER, "exer": timezone.localdate().year,
             "refdet": payment.provider_reference, "objet": _objet(payment.label),
             "montant": payment.amount_cents, "mel": payment.case.requester_email,
-            "urlnotif": settings.SITE_URL + reverse("portal:payment_callback",
-                                                    args=[self.code]),
-            "urlredirect": settings.SITE_URL + reverse("portal:payment_return",
-                                                       args=[payment.reference]),
+            "urlnotif": absolute_url(reverse("portal:payment_callback", args=[self.code])),
+            "urlredirect": absolute_url(reverse("portal:payment_return",
+                                                args=[payment.reference])),
             "saisie": settings.PAYFIP_MODE,  # T: test, X: activation, W: production
         }
         return f"{settings.PAYFIP_URL}?{urllib.parse.urlencode(query)}"

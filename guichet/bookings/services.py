@@ -27,6 +27,7 @@ from guichet.cases.services import (
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.business_time import PARIS
+from guichet.lib.urls import absolute_url
 from guichet.notifications.services import notification_queue
 
 from .models import (
@@ -200,9 +201,9 @@ def facility_decide(*, booking: FacilityBooking, approve: bool, acting_user,
             payment = payment_create(case=booking.case, amount_cents=booking.amount_cents,
                                      label=f"Réservation {booking.facility.name} — "
                                            f"{booking.case.reference}")
+            pay_url = absolute_url(reverse("portal:payment_start", args=[payment.reference]))
             message += (f"\n\nPour confirmer, payez {euros(booking.amount_cents)} en ligne avant"
-                        f" {_when(booking.hold_expires_at)} : {settings.SITE_URL}"
-                        f"{reverse('portal:payment_start', args=[payment.reference])}")
+                        f" {_when(booking.hold_expires_at)} : {pay_url}")
         else:
             booking.status = FacilityBooking.Status.CONFIRMED
         booking.save(update_fields=["status", "hold_expires_at"])

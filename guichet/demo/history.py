@@ -7,7 +7,8 @@ bound at import (journal entries, outbox rows) are re-stamped afterwards. Nothin
 outside the demo loader.
 
 The notifications these cases cause are marked sent (with their timeline trace) and their
-delivery tasks deleted: loading the demo never emails anyone."""
+delivery tasks deleted: loading the demo never emails anyone, nor prints an email in the demo's
+terminal (`notifications_settle` does the same for everything else the loader writes)."""
 
 from __future__ import annotations
 
@@ -268,6 +269,11 @@ class HistoryLoader:
             if office < limit and (not times or office > times[-1]) and scale == 1.0:
                 moment = office
             times.append(moment)
+        if times and times[-1] >= limit:
+            # Moving steps into working hours delayed the next ones past now: squeeze them
+            # back, in the same order, so that the history never runs into the future.
+            ratio = (limit - plan.created) / (times[-1] - plan.created)
+            times = [plan.created + (moment - plan.created) * ratio for moment in times]
         return times
 
     # -- replay -----------------------------------------------------------------------------
@@ -281,7 +287,7 @@ class HistoryLoader:
         new = list(Notification.objects.filter(pk__gt=notification_mark).select_related("case"))
         for notification in new:
             self.notification_ids.append(notification.pk)
-            sent_at = moment + dt.timedelta(seconds=self.rng.randint(2, 40))
+            sent_at = min(moment + dt.timedelta(seconds=self.rng.randint(2, 40)), self.now)
             notification.created_at = notification.next_attempt_at = moment
             if notification.status == Notification.Status.PENDING:
                 notification.status = Notification.Status.SENT
@@ -342,13 +348,43 @@ class HistoryLoader:
 
     def _drop_delivery_tasks(self) -> None:
         """The demo's notifications are already marked sent: their queued deliveries go."""
-        from django_tasks_db.models import DBTaskResult
+        delivery_tasks_drop(self.notification_ids)
 
-        ids = set(self.notification_ids)
-        doomed = [
-            task.pk for task in DBTaskResult.objects.filter(
-                task_path="guichet.notifications.tasks.deliver").only("id", "args_kwargs")
-            if (task.args_kwargs.get("args") or [None])[0] in ids
-        ]
-        for start in range(0, len(doomed), 500):
-            DBTaskResult.objects.filter(pk__in=doomed[start:start + 500]).delete()
+
+def delivery_tasks_drop(notification_ids) -> None:
+    """Delete the queued delivery tasks of these notifications."""
+    from django_tasks_db.models import DBTaskResult
+
+    ids = set(notification_ids)
+    doomed = [
+        task.pk for task in DBTaskResult.objects.filter(
+            task_path="guichet.notifications.tasks.deliver").only("id", "args_kwargs")
+        if (task.args_kwargs.get("args") or [None])[0] in ids
+    ]
+    for start in range(0, len(doomed), 500):
+        DBTaskResult.objects.filter(pk__in=doomed[start:start + 500]).delete()
+
+
+def notifications_settle(*, after: int) -> int:
+    """Every notification the demo loader wrote (primary key above `after`) that still waits
+    for delivery is recorded as sent a few seconds after it was written, with its timeline
+    trace, and its delivery task deleted: the seeded history looks delivered, and the worker
+    of `make demo` prints only the emails someone triggers while trying it."""
+    now = timezone.now()
+    waiting = list(Notification.objects.filter(pk__gt=after, status=Notification.Status.PENDING)
+                   .select_related("case").order_by("pk"))
+    with transaction.atomic():
+        for notification in waiting:
+            sent_at = min(notification.created_at + dt.timedelta(seconds=5), now)
+            notification.status = Notification.Status.SENT
+            notification.sent_at = sent_at
+            notification.attempts = 1
+            notification.save(update_fields=["status", "sent_at", "attempts"])
+            if notification.case_id:
+                touched = notification.case.updated_at
+                with simulated_clock(sent_at):
+                    case_record_notification(case=notification.case, notification=notification)
+                if touched > sent_at:  # the trace does not make the case look older
+                    Case.objects.filter(pk=notification.case_id).update(updated_at=touched)
+    delivery_tasks_drop(n.pk for n in waiting)
+    return len(waiting)

@@ -127,7 +127,9 @@ class ReportsLoader(HistoryLoader):
             category = categories[code]
             commune = self.rng.choices(communes, weights)[0]
             lat, lon = self._point(commune)
-            created = office_time(self._created_at(), self.rng)
+            created = self._created_at()
+            office = office_time(created, self.rng)  # Saturday night → Monday morning…
+            created = office if office < self.now - dt.timedelta(minutes=15) else created
             resident = self.rng.choice(residents)
             address = f"{self.rng.randint(1, 60)} {self.rng.choice(STREETS)}"
             case = self._run(

@@ -423,6 +423,18 @@ def _residents_load() -> list[User]:
     return residents
 
 
+def logins_table(site_url: str) -> list[str]:
+    """The lines of the demo banner: a table of the accounts, then where to sign in."""
+    rows = logins()
+    width = max(len(role) for role, _, _ in rows)
+    email_width = max(len(email) for _, email, _ in rows)
+    lines = [f"  {'Rôle'.ljust(width)}  {'Identifiant'.ljust(email_width)}  Mot de passe"]
+    lines += [f"  {role.ljust(width)}  {email.ljust(email_width)}  {password}"
+              for role, email, password in rows]
+    lines.append(f"  Espace agents : {site_url}/agents/ — administration : {site_url}/admin/")
+    return lines
+
+
 def logins() -> list[tuple[str, str, str]]:
     """(role, email, password) for the demo banner."""
     rows = []

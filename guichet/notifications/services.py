@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from guichet.lib import phones
+from guichet.lib.urls import absolute_url
 
 from .models import Notification, TransportHealth
 from .tasks import (
@@ -34,7 +34,7 @@ __all__ = ["notification_deliver", "notification_queue", "notifications_deliver_
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
     base = f"emails/{template}"
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": absolute_url(""), **context}
     subject = " ".join(render_to_string(f"{base}.subject", context).split())
     text = render_to_string(f"{base}.txt", context)
     html = render_to_string(f"{base}.html", context)
@@ -42,7 +42,7 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
 
 
 def render_sms(template: str, context: dict) -> str:
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": absolute_url(""), **context}
     return " ".join(render_to_string(f"sms/{template}.txt", context).split())
 
 

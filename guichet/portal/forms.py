@@ -13,6 +13,7 @@ from guichet.lib.forms import (
     MultipleFileInput,
 )
 from guichet.lib.phones import PhoneField
+from guichet.lib.urls import absolute_url
 
 MAX_MB = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
 
@@ -169,7 +170,7 @@ class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
         from guichet.notifications.services import notification_queue
 
         notification_queue(template="password_reset", recipient=to_email, mandatory=True,
-                           context={"reset_url": settings.SITE_URL + _reset_path(context),
+                           context={"reset_url": absolute_url(_reset_path(context)),
                                     "user": context["user"]})
 
 

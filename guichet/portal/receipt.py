@@ -1,10 +1,10 @@
 """The registration receipt and the payment receipt as PDFs the resident can keep."""
 
-from django.conf import settings
 
 from guichet.lib.business_time import BUSINESS_DAYS_NOTE, deadline_day
 from guichet.lib.dates import long_date
 from guichet.lib.pdf import render_pdf, when
+from guichet.lib.urls import absolute_url
 
 
 def receipt_pdf_bytes(case) -> bytes:
@@ -29,7 +29,7 @@ def receipt_pdf_bytes(case) -> bytes:
         "organisation": case.organisation, "rows": rows,
         "business_days_note": BUSINESS_DAYS_NOTE if state.due else "",
         "heading": "Accusé d'enregistrement de votre demande",
-        "follow_url": f"{settings.SITE_URL}{case.get_absolute_url()}",
+        "follow_url": absolute_url(case.get_absolute_url()),
     }, title=f"Accusé d'enregistrement {case.reference}",
         author=case.organisation.name)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.utils import timezone
 
 from guichet.lib.pdf import day, render_pdf, when
+from guichet.lib.urls import absolute_url
 
 from . import definition as definitions
 from .fields import display
@@ -75,7 +75,7 @@ def acknowledgement_pdf(submission) -> bytes:
     return render_pdf("pdf/acknowledgement.html", {
         "organisation": case.organisation, "case": case,
         "rows": acknowledgement_lines(submission),
-        "follow_url": f"{settings.SITE_URL}{case.get_absolute_url()}",
+        "follow_url": absolute_url(case.get_absolute_url()),
     }, title="Accusé de réception de votre demande", author=case.organisation.name)
 
 

@@ -1,8 +1,11 @@
 """`load_demo` gives every screen content, and can be run again without changing anything."""
 
+import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import models
 
@@ -109,3 +112,89 @@ def test_four_procedures_with_files_in_every_state(loaded):
     demo = User.objects.get(email="claire.dupont@example.org")
     proof = Document.objects.get(owner=demo, type="proof_of_address")
     assert proof.uses.filter(submission__procedure__slug="cantine-scolaire").exists()
+
+
+def test_the_seeded_history_is_delivered_without_sending_or_printing_anything(loaded):
+    """Every email the history caused (contact, reports, appointments, bookings, procedures,
+    and what the periodic jobs send about it) is recorded as sent, with its timeline trace;
+    nothing is left for the worker, so `make demo` prints no email until someone acts."""
+    from django_tasks_db.models import DBTaskResult
+
+    from guichet.cases.models import Event
+    from guichet.demo.management.commands.run_demo import PERIODIC
+    from guichet.notifications.models import Notification
+
+    assert not Notification.objects.filter(status__in=("pending", "sending")).exists()
+    assert not DBTaskResult.objects.filter(task_path="guichet.notifications.tasks.deliver",
+                                           status="READY").exists()
+    sent = Notification.objects.filter(status="sent")
+    assert {"registration_receipt", "procedure_acknowledgement", "event_registration",
+            "report_fixed_question"} <= set(sent.values_list("template", flat=True))
+    assert not sent.filter(sent_at__isnull=True).exists()
+    receipt = sent.filter(template="procedure_acknowledgement").first()
+    assert Event.objects.filter(case=receipt.case, kind=Event.Kind.NOTIFICATION_SENT,
+                                data__notification=receipt.pk).exists()
+
+    # What the demo runs in its first hours (the managers' digest is daily: a day after start).
+    for command in [c for c, every in PERIODIC.items() if every < 86400]:
+        call_command(command, stdout=StringIO())
+    assert mail.outbox == []
+    assert not Notification.objects.filter(status__in=("pending", "sending")).exists()
+
+
+def test_without_logins_it_leaves_the_table_to_run_demo(db):
+    out = StringIO()
+    call_command("load_demo", "--cases", "5", "--reports", "3", "--no-bookings", "--no-logins",
+                 stdout=out)
+    assert "Comptes de démonstration" not in out.getvalue()
+    assert "Guichet-demo-2026" not in out.getvalue()
+
+
+# A Monday before office hours: recent history moved into working hours would land later today,
+# and a report from the weekend would be dated this morning.
+MONDAY_EARLY = dt.datetime(2026, 11, 30, 7, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_the_seeded_history_stays_in_the_past(db):
+    """The journal, timelines, outbox and case dates the demo writes are all before the moment
+    it is loaded (only deadlines and appointments are ahead)."""
+    from guichet.cases.models import Event
+    from guichet.demo.history import HistoryLoader
+    from guichet.demo.reports import OUTLINES, ReportsLoader, categories_load
+    from guichet.demo.territory import territory_load
+    from guichet.journal.models import Entry
+    from guichet.notifications.models import Notification
+    from guichet.organisations.services import boundary_set
+    from guichet.reports.models import Report
+
+    territory = territory_load()
+    for slug, ring in OUTLINES.items():
+        boundary_set(organisation=territory.organisations[slug],
+                     geojson={"type": "Polygon", "coordinates": [ring]})
+    HistoryLoader(territory, count=150, now=MONDAY_EARLY).load()
+    ReportsLoader(territory, count=120, days=120, seed=311, now=MONDAY_EARLY).load_reports(
+        categories_load())
+    checks = {Entry: ["at"], Event: ["created_at"], Report: ["created_at"],
+              Notification: ["created_at", "next_attempt_at", "sent_at"],
+              Case: ["created_at", "updated_at", "first_responded_at", "paused_at",
+                     "resolved_at", "closed_at"]}
+    future = {f"{model.__name__}.{name}": model.objects.filter(**{f"{name}__gt": MONDAY_EARLY})
+              .count() for model, names in checks.items() for name in names}
+    assert Entry.objects.count() > 300
+    assert {name: n for name, n in future.items() if n} == {}
+
+
+def test_replayed_steps_never_run_into_the_future(db):
+    """Each case's steps are moved into working hours where possible; whatever the time of the
+    week the demo is loaded at, the last step stays before that time."""
+    from guichet.demo.history import HistoryLoader
+    from guichet.demo.territory import territory_load
+
+    territory = territory_load()
+    for hour in range(0, 7 * 24, 5):
+        now = MONDAY_EARLY + dt.timedelta(hours=hour, minutes=17)
+        loader = HistoryLoader(territory, count=300, now=now)
+        for plan in loader.plan():
+            times = loader._times(plan)
+            assert times == sorted(times)
+            assert all(plan.created < moment < now for moment in times), (now, plan.created)

@@ -1,7 +1,9 @@
 """`make demo` runs the site as production does: the project's own French error pages (never
 Django's technical pages, which show agents the code and the data), collected static files, and
-sign-in working over plain http on the demo machine. The server is started here with exactly the
-environment the Makefile gives it, on the test database."""
+sign-in working over plain http on the demo machine; the addresses and the table of accounts
+printed last, after the server's and the worker's start-up lines, on the port asked for. The
+server is started here with exactly the environment the Makefile gives it, on the test
+database."""
 
 import http.cookiejar
 import os
@@ -21,6 +23,8 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import make_user
+from guichet.demo.management.commands.run_demo import PERIODIC, did_something, first_runs
+from guichet.demo.territory import territory_load
 
 BASE_DIR = Path(settings.BASE_DIR)
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,3 +135,44 @@ def test_the_demo_shows_the_projects_error_pages_and_signs_in_over_http(demo, se
     printed = log.read_text()
     assert printed.count("Forbidden (Permission denied): /agents/") == 1
     assert "Traceback" not in printed
+
+
+@pytest.fixture
+def demo_accounts():
+    territory_load()
+
+
+def test_the_accounts_come_last_with_the_port_asked_for(demo_accounts, demo):
+    url, log = demo
+    deadline = time.monotonic() + 60
+    while "Espace agents :" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    lines = log.read_text().splitlines()
+
+    def at(fragment: str) -> int:
+        return next(i for i, line in enumerate(lines) if fragment in line)
+
+    assert at(f"Starting development server at {url}/") < at(f"Guichet tourne sur {url}/")
+    assert at("Starting worker") < at("Comptes de démonstration")
+    assert at(f"Guichet tourne sur {url}/") < at("Comptes de démonstration") < at(
+        "thomas.keller@montfleury-sur-orne.example") < at(
+        f"Espace agents : {url}/agents/ — administration : {url}/admin/")
+    assert "127.0.0.1:8000" not in "\n".join(lines)
+    assert "Subject:" not in "\n".join(lines)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_periodic_jobs_are_quiet_when_they_did_nothing():
+    assert not did_something("0 notification(s) envoyée(s).\n")
+    assert not did_something("0 alerte(s) envoyée(s), 0 décision(s) implicite(s) "
+                             "enregistrée(s), 0 dossier(s) classé(s) faute de pièces.")
+    assert did_something("2 rappel(s) envoyé(s).")
+
+
+@pytest.mark.django_db(transaction=False)
+def test_daily_jobs_wait_a_day_since_load_demo_has_just_run_them():
+    """A managers' digest two minutes after start would be an email nobody triggered."""
+    runs = first_runs(1000.0)
+    assert runs["send_digest"] == 1000.0 + 86400
+    assert runs["ask_if_fixed"] == 1000.0 + 3600
+    assert min(runs.values()) == 1000.0 + min(PERIODIC.values())

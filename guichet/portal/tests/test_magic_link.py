@@ -61,3 +61,14 @@ def test_it_checks_ownership(client, resident, other_resident, deliver):
     request_link(client, "bob@exemple.fr")
     client.post(link_in(deliver()[0]))
     assert int(client.session["_auth_user_id"]) == other_resident.pk
+
+
+def test_the_link_points_at_the_configured_site(client, resident, deliver, settings):
+    """`make demo PORT=8123` sets SITE_URL to port 8123: the link in the email goes there."""
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    request_link(client, "alice@exemple.fr")
+    message = deliver()[0]
+    html = message.alternatives[0][0]
+    assert "http://127.0.0.1:8123/" in message.body and "http://127.0.0.1:8123/" in html
+    assert "127.0.0.1:8000" not in message.body + html
+    assert client.post(link_in(message))["Location"] == reverse("portal:my_cases")

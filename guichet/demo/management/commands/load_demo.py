@@ -1,14 +1,29 @@
 """`manage.py load_demo`: the demo territory and a few hundred cases, loaded idempotently."""
 
+from io import StringIO
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db.models import Max
 
 from guichet.cases.models import Case
 from guichet.demo.bookings import bookings_load
-from guichet.demo.history import DEFAULT_CASES, DEFAULT_DAYS, HistoryLoader
+from guichet.demo.history import (
+    DEFAULT_CASES,
+    DEFAULT_DAYS,
+    HistoryLoader,
+    notifications_settle,
+)
 from guichet.demo.procedures import procedures_load, submissions_load
 from guichet.demo.reports import DEFAULT_REPORTS, reports_load
-from guichet.demo.territory import logins, territory_load
+from guichet.demo.territory import logins_table, territory_load
+from guichet.notifications.models import Notification
+
+# The periodic jobs that act on the seeded history (reminders, "est-ce réparé ?", the managers'
+# digest…): run once here, so that what they send is part of the history, delivered silently.
+CATCH_UP = ("expire_holds", "send_reminders", "ask_if_fixed", "send_digest",
+            "record_implicit_decisions", "expire_drafts")
 
 
 class Command(BaseCommand):
@@ -24,8 +39,13 @@ class Command(BaseCommand):
                             help="sans rendez-vous, salles ni événements")
         parser.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
                             help="nombre de signalements à créer la première fois (défaut : 240)")
+        parser.add_argument("--no-logins", dest="with_logins", action="store_false",
+                            help="sans le tableau des comptes (run_demo l'affiche au démarrage)")
 
-    def handle(self, *args, cases, days, reports, with_bookings, **options):
+    def handle(self, *args, cases, days, reports, with_bookings, with_logins, **options):
+        # Whatever this command writes to the outbox is history: recorded as sent, never
+        # delivered (the demo's terminal would otherwise print every one of these emails).
+        outbox_mark = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
         territory = territory_load()
         orgs = list(territory.organisations.values())
         if Case.objects.filter(organisation__in=orgs).exists():
@@ -55,18 +75,16 @@ class Command(BaseCommand):
         files = submissions_load(territory, procedures_load(territory))
         if files:
             self.stdout.write(f"4 démarches en ligne publiées, {files} dossiers créés.")
-        self.print_logins()
+        for command in CATCH_UP:
+            call_command(command, stdout=StringIO())
+        notifications_settle(after=outbox_mark)
+        if with_logins:
+            self.print_logins()
 
     def print_logins(self):
-        rows = logins()
-        width = max(len(role) for role, _, _ in rows)
-        email_width = max(len(email) for _, email, _ in rows)
-        out = self.stdout
-        out.write("")
-        out.write(self.style.SUCCESS("Comptes de démonstration"))
-        out.write(f"  {'Rôle'.ljust(width)}  {'Identifiant'.ljust(email_width)}  Mot de passe")
-        for role, email, password in rows:
-            out.write(f"  {role.ljust(width)}  {email.ljust(email_width)}  {password}")
-        out.write(f"  Espace agents : {settings.SITE_URL}/agents/ — administration : "
-                  f"{settings.SITE_URL}/admin/")
-        out.write("")
+        lines = logins_table(settings.SITE_URL)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration"))
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write("")
