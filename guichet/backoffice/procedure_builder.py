@@ -566,11 +566,12 @@ def builder_document_add(request, pk):
     if not form.is_valid():
         return _invalid(request, procedure, document_form=form)
     data = form.cleaned_data
+    condition = _condition(data)
     procedure_document_add(procedure=procedure, acting_user=request.user, document={
         "key": slugify(data["label"]).replace("-", "_"), "label": data["label"],
         "type": data["type"], "help": data["help"], "required": data["required"],
         "formats": data["formats"], "max_mb": data["max_mb"],
-        **({"condition": _condition(data)} if _condition(data) else {})})
+        **({"condition": condition} if condition else {})})
     return _saved(request, procedure)
 
 

@@ -94,3 +94,14 @@ def log_in(page, url: str, email: str):
     field(page, "Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(url)
+
+
+def record_phone_call(page, *, unit: str, subject: str, request: str):
+    """On reception's form for a resident already chosen: a phone call for `unit`, recorded,
+    landing on the confirmation page."""
+    page.get_by_label("Téléphone", exact=True).first.check()
+    page.get_by_label("Service chargé de la demande").select_option(label=unit)
+    field(page, "Objet").fill(subject)
+    field(page, "Ce que demande l'usager").fill(request)
+    page.get_by_role("button", name="Enregistrer la demande").click()
+    page.wait_for_url("**/agents/accueil/demandes/**")

@@ -9,7 +9,7 @@ from conftest import make_agent, make_unit, make_user
 from guichet.accounts.models import Membership
 from guichet.cases.models import Case
 
-from .conftest import PASSWORD, axe_violations, field
+from .conftest import PASSWORD, axe_violations, field, record_phone_call
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,12 +34,8 @@ def test_a_call_for_another_collectivite_and_a_transfer_out(live_server, page, b
 
     # A call for the commune's roads unit (another collectivité than hers).
     page.goto(f"{live_server.url}/agents/accueil/?compte={elderly.pk}")
-    page.get_by_label("Téléphone", exact=True).first.check()
-    page.get_by_label("Service chargé de la demande").select_option(label="Voirie (Hayange)")
-    field(page, "Objet").fill("Trottoir glissant")
-    field(page, "Ce que demande l'usager").fill("Des feuilles mortes devant le 4 rue Haute.")
-    page.get_by_role("button", name="Enregistrer la demande").click()
-    page.wait_for_url("**/agents/accueil/demandes/**")
+    record_phone_call(page, unit="Voirie (Hayange)", subject="Trottoir glissant",
+                      request="Des feuilles mortes devant le 4 rue Haute.")
     phoned = Case.objects.get(channel="phone")
     assert phoned.unit == unit and phoned.requester == elderly
     assert page.get_by_role("heading", name="Demande enregistrée").is_visible()

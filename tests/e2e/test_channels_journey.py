@@ -20,7 +20,7 @@ from guichet.intake.routing import routing_train
 from guichet.notifications.models import Notification
 from guichet.notifications.services import notifications_deliver_due
 
-from .conftest import axe_violations, field, log_in
+from .conftest import axe_violations, field, log_in, record_phone_call
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,12 +53,8 @@ def test_phone_email_routing_and_digest(live_server, page, browser, commune, uni
     page.goto(live_server.url + "/agents/accueil/?q=germaine+lefeuvre")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Germaine Lefèvre").click()
-    page.get_by_label("Téléphone", exact=True).first.check()
-    page.get_by_label("Service chargé de la demande").select_option(label="Voirie (Hayange)")
-    field(page, "Objet").fill("Trottoir glissant")
-    field(page, "Ce que demande l'usager").fill("Des feuilles mortes devant le 4 rue Haute.")
-    page.get_by_role("button", name="Enregistrer la demande").click()
-    page.wait_for_url("**/agents/accueil/demandes/**")
+    record_phone_call(page, unit="Voirie (Hayange)", subject="Trottoir glissant",
+                      request="Des feuilles mortes devant le 4 rue Haute.")
     phoned = Case.objects.get(channel="phone")
     assert phoned.requester == elderly and phoned.unit == unit
     assert phoned.reference in page.content()

@@ -9,17 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from guichet.backoffice.tests.test_submission import _submitted
 from guichet.procedures.exports import export_run
 from guichet.procedures.models import Export
 from guichet.procedures.services import submission_decide
+from guichet.procedures.tests.fixtures import submitted
 
 
 def test_the_list_filters_by_state_and_answer_with_few_queries(client, canteen, resident,
                                                                  other_resident, agent):
-    first = _submitted(canteen, resident)
+    first = submitted(canteen, resident)
     for _ in range(4):
-        _submitted(canteen, other_resident)
+        submitted(canteen, other_resident)
     submission_decide(submission=first, agent=agent, code="accept")
     client.force_login(agent)
     url = reverse("backoffice:procedure_submissions", args=[canteen.pk])
@@ -28,7 +28,7 @@ def test_the_list_filters_by_state_and_answer_with_few_queries(client, canteen, 
         response = client.get(url)
     assert response.status_code == 200 and "5 dossiers" in response.text
     count = len(queries)
-    _submitted(canteen, other_resident)
+    submitted(canteen, other_resident)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) == count  # no query per row
@@ -43,7 +43,7 @@ def test_the_list_filters_by_state_and_answer_with_few_queries(client, canteen, 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
 def test_exports_are_prepared_in_the_background_and_hold_every_answer(
         client, canteen, resident, agent, fmt, django_capture_on_commit_callbacks):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("backoffice:procedure_export", args=[canteen.pk]),
@@ -75,7 +75,7 @@ def test_exports_are_prepared_in_the_background_and_hold_every_answer(
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
 def test_a_formula_typed_as_a_name_is_not_run_by_the_spreadsheet(
         client, canteen, resident, agent, fmt, django_capture_on_commit_callbacks):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     submission.case.requester_name = '=HYPERLINK("http://x")'
     submission.case.save(update_fields=["requester_name"])
     client.force_login(agent)
@@ -101,7 +101,7 @@ def test_a_formula_typed_as_a_name_is_not_run_by_the_spreadsheet(
 
 
 def test_it_checks_ownership(client, canteen, resident, other_agent):
-    _submitted(canteen, resident)
+    submitted(canteen, resident)
     client.force_login(other_agent)
     url = reverse("backoffice:procedure_submissions", args=[canteen.pk])
     assert client.get(url).status_code == 404
@@ -115,7 +115,7 @@ def test_an_export_is_downloaded_only_by_its_requester(client, canteen, resident
                                                        manager):
     from guichet.procedures.services import export_request
 
-    _submitted(canteen, resident)
+    submitted(canteen, resident)
     export = export_request(procedure=canteen, user=agent, params={}, fmt="csv")
     export_run(export_id=export.pk)
     client.force_login(manager)
@@ -127,7 +127,7 @@ def test_bulk_transition_on_the_selection(client, canteen, resident, other_resid
                                           other_agent):
     from guichet.procedures.models import Submission
 
-    first, second = _submitted(canteen, resident), _submitted(canteen, other_resident)
+    first, second = submitted(canteen, resident), submitted(canteen, other_resident)
     url = reverse("backoffice:procedure_bulk", args=[canteen.pk])
     client.force_login(other_agent)
     assert client.post(url, {"code": "review", "selection": [first.pk]}).status_code == 404

@@ -6,27 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guichet.procedures.models import Submission
-from guichet.procedures.services import (
-    submission_attach,
-    submission_save_page,
-    submission_start,
-    submission_submit,
-)
-from guichet.procedures.tests.fixtures import ANSWERS, checked_pdf
-
-
-def _submitted(procedure, resident):
-    submission = submission_start(procedure=procedure, user=resident)
-    submission_save_page(submission=submission, index=0, page_answers=ANSWERS, user=resident)
-    submission.refresh_from_db()
-    submission_attach(submission=submission, slot="proof_of_address", checked=checked_pdf(),
-                      user=resident)
-    return submission_submit(submission=submission, user=resident)
+from guichet.procedures.tests.fixtures import submitted
 
 
 def test_the_file_page_shows_answers_pieces_and_the_actions_of_the_role(
         client, canteen, resident, agent):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     client.force_login(agent)
     response = client.get(reverse("backoffice:submission", args=[submission.case.reference]))
     assert response.status_code == 200
@@ -36,7 +21,7 @@ def test_the_file_page_shows_answers_pieces_and_the_actions_of_the_role(
 
 
 def test_requesting_documents_then_accepting(client, canteen, resident, agent):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     url = reverse("backoffice:submission_action", args=[submission.case.reference])
     client.force_login(agent)
     response = client.post(url, {"form": "request", "documents": "RIB",
@@ -54,7 +39,7 @@ def test_requesting_documents_then_accepting(client, canteen, resident, agent):
 
 
 def test_a_refusal_needs_a_reason(client, canteen, resident, agent):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     client.force_login(agent)
     response = client.post(
         reverse("backoffice:submission_action", args=[submission.case.reference]),
@@ -63,7 +48,7 @@ def test_a_refusal_needs_a_reason(client, canteen, resident, agent):
 
 
 def test_verifying_a_piece(client, canteen, resident, agent):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     item = submission.files.get()
     client.force_login(agent)
     client.post(reverse("backoffice:submission_file_verify",
@@ -76,7 +61,7 @@ def test_verifying_a_piece(client, canteen, resident, agent):
 
 
 def test_it_checks_ownership(client, canteen, resident, other_agent):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     reference = submission.case.reference
     item = submission.files.get()
     client.force_login(other_agent)
@@ -95,7 +80,7 @@ def test_it_checks_ownership(client, canteen, resident, other_agent):
 
 
 def test_setting_a_deadline(client, canteen, resident, agent):
-    submission = _submitted(canteen, resident)
+    submission = submitted(canteen, resident)
     url = reverse("backoffice:submission_action", args=[submission.case.reference])
     client.force_login(agent)
     response = client.post(url, {"form": "deadline", "echeance-due_on": "01/01/2020"})

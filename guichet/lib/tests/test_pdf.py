@@ -19,13 +19,7 @@ import guichet
 from conftest import make_user
 from guichet.bookings.services import payment_create
 from guichet.contact.services import contact_submit
-from guichet.procedures.services import (
-    submission_attach,
-    submission_save_page,
-    submission_start,
-    submission_submit,
-)
-from guichet.procedures.tests.fixtures import ANSWERS, checked_pdf
+from guichet.procedures.tests.fixtures import submitted
 
 NAME = "Łukasz Nguyễn"
 PDF_LIBRARIES = {"fpdf", "weasyprint", "reportlab", "pikepdf", "pypdf", "PyPDF2", "fitz",
@@ -39,12 +33,7 @@ def lukasz(db):
 
 @pytest.fixture
 def submission(canteen, lukasz):
-    draft = submission_start(procedure=canteen, user=lukasz)
-    submission_save_page(submission=draft, index=0, page_answers=ANSWERS, user=lukasz)
-    draft.refresh_from_db()
-    submission_attach(submission=draft, slot="proof_of_address", checked=checked_pdf(),
-                      user=lukasz)
-    return submission_submit(submission=draft, user=lukasz)
+    return submitted(canteen, lukasz)
 
 
 @pytest.fixture

@@ -8,7 +8,13 @@ from pypdf import PdfReader, PdfWriter
 
 from guichet.lib.files import check_upload
 from guichet.procedures.models import Procedure
-from guichet.procedures.services import procedure_publish
+from guichet.procedures.services import (
+    procedure_publish,
+    submission_attach,
+    submission_save_page,
+    submission_start,
+    submission_submit,
+)
 
 CANTEEN = {
     "pages": [
@@ -100,3 +106,13 @@ ANSWERS = {
     "parent_name": "Durand", "phone": "03 87 12 34 56", "allocataire": "non",
     "children": [{"first_name": "Léo", "birth_date": "2018-05-04"}], "allergies": "",
 }
+
+
+def submitted(procedure, user):
+    """A file sent by `user`: the first page answered, the proof of address attached."""
+    submission = submission_start(procedure=procedure, user=user)
+    submission_save_page(submission=submission, index=0, page_answers=ANSWERS, user=user)
+    submission.refresh_from_db()
+    submission_attach(submission=submission, slot="proof_of_address", checked=checked_pdf(),
+                      user=user)
+    return submission_submit(submission=submission, user=user)
