@@ -20,6 +20,8 @@ def percentile(values, p):
 
 
 def summary(label, millis, queries=None):
+    if not millis:
+        return f"{label:<52} aucune mesure"
     line = (f"{label:<52} p50 {percentile(millis, 50):7.1f} ms   "
             f"p95 {percentile(millis, 95):7.1f} ms   max {max(millis):7.1f} ms   n={len(millis)}")
     if queries is not None:

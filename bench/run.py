@@ -152,8 +152,9 @@ def measure_receipts(out, env, count):
         delays = [(handler.arrivals[e] - t) * 1000 for e, t in posted.items()
                   if e in handler.arrivals]
         missing = count - len(delays)
-        out(summary("Accusé d'enregistrement : du POST au serveur SMTP", delays)
-            + (f"   NON REÇUS : {missing}" if missing else ""))
+        line = (summary("Accusé d'enregistrement : du POST au serveur SMTP", delays)
+                if delays else "Accusé d'enregistrement : du POST au serveur SMTP")
+        out(line + (f"   NON REÇUS : {missing} sur {count}" if missing else ""))
     finally:
         worker.terminate()
         worker.wait(timeout=20)

@@ -109,8 +109,6 @@ def main():
     args = parser.parse_args()
     env = bench_env(args.db)
     out = Output("recherche")
-    out(f"Guichet bench recherche et accueil — {os.cpu_count()} cœurs, PostgreSQL, "
-        f"{args.cases} demandes générées")
     if not args.reuse:
         recreate_database(args.db)
         started = time.perf_counter()
@@ -120,6 +118,11 @@ def main():
         analyze(args.db)
         out(f"Préparation : {time.perf_counter() - started:.0f} s")
     setup_django(env)
+    from guichet.cases.models import Case
+
+    # Said from the database, not from --cases: with --reuse the two may differ.
+    out(f"Guichet bench recherche et accueil — {os.cpu_count()} cœurs, PostgreSQL, "
+        f"{Case.objects.count()} demandes dans la base")
     try:
         measure_search(out, args.rounds)
         measure_routing(out)
