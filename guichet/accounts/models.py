@@ -80,11 +80,6 @@ class ResidentProfile(models.Model):
     city = models.CharField("commune", max_length=100, blank=True)
     preferred_channel = models.CharField("canal préféré", max_length=10,
                                          choices=Channel.choices, default=Channel.EMAIL)
-    optional_emails = models.BooleanField(
-        "recevoir par courriel les réponses et les nouvelles de mes demandes", default=True,
-        help_text="Les accusés de réception et les messages de sécurité sont toujours envoyés.",
-    )
-
     class Meta:
         verbose_name = "profil d'usager"
 
@@ -105,6 +100,7 @@ class Membership(models.Model):
         MANAGER = "manager", "Responsable de service"
         ADMIN = "admin", "Administrateur"
         DPO = "dpo", "Délégué à la protection des données"
+        COMMUNICATION = "comm", "Communication (actualités et alertes)"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE,

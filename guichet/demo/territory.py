@@ -415,10 +415,13 @@ def _residents_load() -> list[User]:
                 "postcode": postcode, "city": city,
                 "preferred_channel": ResidentProfile.Channel.PHONE if i % 9 == 4
                 else ResidentProfile.Channel.EMAIL,
-                # A few residents turned optional emails off: their notifications show "skipped".
-                "optional_emails": i % 11 != 6,
             },
         )
+        if i % 11 == 6:
+            # A few residents turned replies by email off: their notifications show "skipped".
+            from guichet.notifications.models import Preference
+            Preference.objects.get_or_create(user=user, category="reply", channel="email",
+                                             defaults={"enabled": False})
         residents.append(user)
     return residents
 

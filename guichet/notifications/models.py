@@ -32,6 +32,9 @@ class Notification(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     attachments = models.JSONField(default=list, blank=True)
+    # Extra mail headers (List-Unsubscribe for subscriptions, RFC 8058).
+    headers = models.JSONField(default=dict, blank=True)
+    category = models.CharField("catégorie", max_length=12, blank=True)
     mandatory = models.BooleanField("obligatoire", default=False)
     # A notice with legal value (receipt, acknowledgement, decision): retried for days and sent
     # again when the transport comes back after it failed.
@@ -91,3 +94,81 @@ class TransportHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {'en échec' if self.failing_since else 'fonctionne'}"
+
+
+class Category(models.TextChoices):
+    """What a message is about: the resident chooses, per category, by which channels they hear
+    of it (`Preference`). The legal notices and the account's security messages are always
+    sent and cannot be turned off."""
+
+    LEGAL = "legal", "Avis officiels (accusés, décisions, confirmations)"
+    ACCOUNT = "account", "Sécurité du compte (liens de connexion, mot de passe)"
+    REPLY = "reply", "Réponses des services à mes demandes"
+    STATUS = "status", "Avancement de mes demandes et signalements"
+    REMINDER = "reminder", "Rappels (rendez-vous, brouillons, pièces qui expirent)"
+    BOOKING = "booking", "Réservations, inscriptions et places libérées"
+    DOCUMENTS = "documents", "Pièces demandées"
+    ALERTS = "alerts", "Alertes et actualités de mes abonnements"
+    SURVEYS = "surveys", "Invitations à des questionnaires"
+    STAFF = "staff", "Messages aux agents"
+
+
+# Always sent, shown as such on the preferences page.
+ALWAYS_SENT = {Category.LEGAL, Category.ACCOUNT}
+# Not the resident's business to choose (agents' digests), never on the preferences page.
+NOT_CHOSEN = {Category.STAFF}
+
+
+class Preference(models.Model):
+    """One switch per category × channel; absent means the default (`DEFAULTS`)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Courriel"
+        SMS = "sms", "SMS"
+        INAPP = "inapp", "Dans mon espace"
+
+    DEFAULTS = {Channel.EMAIL: True, Channel.SMS: False, Channel.INAPP: True}
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    category = models.CharField("catégorie", max_length=12, choices=Category.choices)
+    channel = models.CharField("canal", max_length=6, choices=Channel.choices)
+    enabled = models.BooleanField("activé", default=True)
+
+    class Meta:
+        verbose_name = "préférence de notification"
+        constraints = [models.UniqueConstraint(fields=["user", "category", "channel"],
+                                               name="one_preference_per_category_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.category}/{self.channel}: {self.enabled}"
+
+
+class InAppItem(models.Model):
+    """An entry of the resident's notification centre, written in the transaction of the event
+    it tells about."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="notification_items")
+    category = models.CharField("catégorie", max_length=12, choices=Category.choices)
+    title = models.CharField("titre", max_length=250)
+    body = models.TextField("texte", blank=True)
+    url = models.CharField("lien", max_length=500, blank=True)
+    legal = models.BooleanField("avis officiel", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField("lu le", null=True, blank=True)
+    # Idempotence for fan-outs (a killed worker that runs again adds nothing): e.g. "news:12".
+    dedupe_key = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "notification dans l'espace"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="inapp_user_recent"),
+                   models.Index(fields=["user"], condition=models.Q(read_at__isnull=True),
+                                name="inapp_user_unread")]
+        constraints = [models.UniqueConstraint(
+            fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""),
+            name="inapp_once_per_key")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -16,7 +16,10 @@ from django.utils import timezone
 from guichet.lib import phones
 from guichet.lib.urls import absolute_url
 
-from .models import Notification, TransportHealth
+from django.db import transaction
+
+from .models import ALWAYS_SENT, NOT_CHOSEN, Category, InAppItem, Notification, Preference, \
+    TransportHealth
 from .tasks import (
     LINK_LIFETIMES,
     claimable,
@@ -27,7 +30,9 @@ from .tasks import (
     transports_alert_if_failing,
 )
 
-__all__ = ["notification_deliver", "notification_queue", "notifications_deliver_due",
+__all__ = ["notification_centre_add", "notification_centre_mark_all_read",
+           "notification_centre_mark_read", "notification_deliver", "preferences_save",
+           "wants", "notification_queue", "notifications_deliver_due",
            "notifications_requeue_stale", "notifications_resend_failed", "render_email",
            "render_sms", "retry_delay", "transports_alert_if_failing"]
 
@@ -46,20 +51,54 @@ def render_sms(template: str, context: dict) -> str:
     return " ".join(render_to_string(f"sms/{template}.txt", context).split())
 
 
+# The category of each message template; a caller may say another one (`category=`).
+TEMPLATE_CATEGORIES = {
+    "registration_receipt": Category.LEGAL, "procedure_acknowledgement": Category.LEGAL,
+    "case_closed": Category.LEGAL, "payment_receipt": Category.LEGAL,
+    "appointment_confirmed": Category.LEGAL, "appointment_cancelled": Category.LEGAL,
+    "event_registration": Category.LEGAL,
+    "agent_message": Category.REPLY,
+    "report_progress": Category.STATUS, "report_fixed_question": Category.STATUS,
+    "appointment_reminder": Category.REMINDER, "appointment_reminder_sms": Category.REMINDER,
+    "procedure_draft_expiring": Category.REMINDER, "vault_document_expiring": Category.REMINDER,
+    "event_offer": Category.BOOKING, "appointment_offer": Category.BOOKING,
+    "magic_link": Category.ACCOUNT, "password_reset": Category.ACCOUNT,
+    "email_verification": Category.ACCOUNT, "subscription_confirm": Category.ACCOUNT,
+    "sla_digest": Category.STAFF, "procedure_implicit_warning": Category.STAFF,
+    "news_item": Category.ALERTS, "news_digest": Category.ALERTS,
+}
+# Shown in the notification centre when they concern a resident with an account.
+IN_APP_CATEGORIES = {Category.LEGAL, Category.REPLY, Category.STATUS, Category.REMINDER,
+                     Category.BOOKING, Category.DOCUMENTS, Category.ALERTS, Category.SURVEYS}
+
+
+def category_for(template: str) -> str:
+    return TEMPLATE_CATEGORIES.get(template, Category.STATUS)
+
+
 def notification_queue(*, template: str, recipient: str, context: dict, case=None,
                        user=None, mandatory: bool = False, channel: str = "email",
-                       attachments: list[dict] | None = None) -> Notification:
+                       attachments: list[dict] | None = None, category: str | None = None,
+                       headers: dict | None = None, in_app: bool = True) -> Notification:
     """Write a notification to the outbox and enqueue its delivery in the same transaction.
 
-    A non-mandatory message to a resident who turned optional emails off is kept, marked skipped.
+    A message the resident turned off for its category and channel (`Preference`) is kept,
+    marked skipped; legal notices and security messages (`ALWAYS_SENT`) and anything
+    `mandatory` are always sent. When the message concerns a resident with an account (`user`,
+    or the case's requester when the recipient is theirs), the same transaction adds the item
+    to their notification centre (unless `in_app=False`: the caller writes its own).
     An SMS uses `templates/sms/<template>.txt`; email attachments are small texts (an .ics).
     """
+    category = category or category_for(template)
+    if user is None and case is not None and case.requester_id and recipient and \
+            recipient.lower() == (case.requester_email or "").lower():
+        user = case.requester
     if channel == Notification.Channel.SMS:
         subject, text, html = "", render_sms(template, context), ""
     else:
         subject, text, html = render_email(template, context)
     status, error, rejected = Notification.Status.PENDING, "", False
-    if not mandatory and user is not None and not _wants_optional_emails(user):
+    if not mandatory and user is not None and not wants(user, category, channel):
         status = Notification.Status.SKIPPED
     if channel == Notification.Channel.SMS:
         # An SMS goes only to a French mobile; a landline or a typo is never sent to.
@@ -71,21 +110,105 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
     key, now = uuid.uuid4(), timezone.now()
     legal, retry_until = delivery_policy(template=template, mandatory=mandatory,
                                          has_case=case is not None, now=now)
-    notification = Notification.objects.create(
-        uuid=key, message_id=f"<{key}@guichet>", case=case, template=template,
-        recipient=recipient, subject=subject, body_text=text, body_html=html,
-        mandatory=mandatory, legal=legal, retry_until=retry_until, status=status,
-        channel=channel, attachments=attachments or [], created_at=now, next_attempt_at=now,
-        last_error=error, rejected=rejected,
-    )
-    if status == Notification.Status.PENDING:
-        enqueue_delivery(notification)
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            uuid=key, message_id=f"<{key}@guichet>", case=case, template=template,
+            recipient=recipient, subject=subject, body_text=text, body_html=html,
+            mandatory=mandatory, legal=legal, retry_until=retry_until, status=status,
+            channel=channel, attachments=attachments or [], created_at=now, next_attempt_at=now,
+            last_error=error, rejected=rejected, category=category, headers=headers or {},
+        )
+        if in_app and user is not None and channel == Notification.Channel.EMAIL \
+                and category in IN_APP_CATEGORIES:
+            url = case.get_absolute_url() if case is not None else ""
+            notification_centre_add(user=user, category=category, title=subject, url=url,
+                                    legal=category in ALWAYS_SENT or mandatory)
+        if status == Notification.Status.PENDING:
+            enqueue_delivery(notification)
     return notification
 
 
-def _wants_optional_emails(user) -> bool:
-    profile = getattr(user, "profile", None)
-    return profile is None or profile.optional_emails
+def wants(user, category: str, channel: str) -> bool:
+    """Whether `user` wants messages of `category` by `channel` (legal notices: always)."""
+    if category in ALWAYS_SENT or category in NOT_CHOSEN:
+        return True
+    if not getattr(user, "pk", None):
+        return Preference.DEFAULTS.get(channel, False)
+    chosen = Preference.objects.filter(user=user, category=category, channel=channel
+                                       ).values_list("enabled", flat=True).first()
+    return Preference.DEFAULTS.get(channel, False) if chosen is None else chosen
+
+
+def preferences_grid(user) -> list[dict]:
+    """The preferences page: one row per category, one cell per channel, with its state and
+    whether it can be changed."""
+    chosen = {(p.category, p.channel): p.enabled
+              for p in Preference.objects.filter(user=user)}
+    rows = []
+    for category in Category:
+        if category in NOT_CHOSEN:
+            continue
+        locked = category in ALWAYS_SENT
+        cells = []
+        for channel in Preference.Channel:
+            enabled = True if locked and channel != Preference.Channel.SMS else chosen.get(
+                (category.value, channel.value), Preference.DEFAULTS[channel])
+            cells.append({"channel": channel, "name": f"{category.value}__{channel.value}",
+                          "enabled": enabled, "locked": locked})
+        rows.append({"category": category, "locked": locked, "cells": cells})
+    return rows
+
+
+@transaction.atomic
+def preferences_save(*, user, enabled: set[str], acting_user) -> int:
+    """Store the whole grid from the set of checked `<category>__<channel>` names; the legal
+    categories are not changed (they are always sent). Returns the number of switches off."""
+    from guichet.journal.models import Entry
+    from guichet.journal.services import journal_record
+
+    off = 0
+    for category in Category:
+        if category in ALWAYS_SENT or category in NOT_CHOSEN:
+            continue
+        for channel in Preference.Channel:
+            on = f"{category.value}__{channel.value}" in enabled
+            off += not on
+            Preference.objects.update_or_create(user=user, category=category, channel=channel,
+                                                defaults={"enabled": on})
+    journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED, person=user,
+                   notification_preferences=sorted(enabled))
+    return off
+
+
+def notification_centre_add(*, user, category: str, title: str, url: str = "", body: str = "",
+                            legal: bool = False, dedupe_key: str = "") -> InAppItem | None:
+    """Add an item to `user`'s notification centre (the hook for every app: surveys call it
+    with `category=Category.SURVEYS`). Respects the in-app preference of the category
+    (legal notices are always shown). With `dedupe_key`, a second call with the same key adds
+    nothing (fan-outs re-run by a restarted worker). Returns the item, or None if not added."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    if not legal and not wants(user, category, Preference.Channel.INAPP):
+        return None
+    if dedupe_key:
+        item, created = InAppItem.objects.get_or_create(
+            user=user, dedupe_key=dedupe_key,
+            defaults={"category": category, "title": title[:250], "url": url[:500],
+                      "body": body, "legal": legal})
+        return item if created else None
+    return InAppItem.objects.create(user=user, category=category, title=title[:250],
+                                    url=url[:500], body=body, legal=legal)
+
+
+def notification_centre_mark_read(*, user, item_id: int) -> bool:
+    """Mark one of `user`'s items read; False when it is not theirs (or already read)."""
+    return bool(InAppItem.objects.filter(user=user, pk=item_id, read_at__isnull=True)
+                .update(read_at=timezone.now()))
+
+
+def notification_centre_mark_all_read(*, user) -> int:
+    return InAppItem.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now())
 
 
 def notifications_requeue_stale() -> int:

@@ -133,7 +133,7 @@ class RegisterForm(Form):
 
 class ProfileForm(ModelForm):
     field_order = ["civility", "first_name", "last_name", "phone", "address", "postcode", "city",
-                   "preferred_channel", "optional_emails"]
+                   "preferred_channel"]
     first_name = forms.CharField(label="Prénom", max_length=150,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label="Nom", max_length=150,
@@ -144,8 +144,7 @@ class ProfileForm(ModelForm):
 
     class Meta:
         model = ResidentProfile
-        fields = ["civility", "phone", "address", "postcode", "city", "preferred_channel",
-                  "optional_emails"]
+        fields = ["civility", "phone", "address", "postcode", "city", "preferred_channel"]
         widgets = {
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code",

@@ -11,7 +11,7 @@ def send(notification) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
         headers={"Message-ID": notification.message_id,
-                 "Auto-Submitted": "auto-generated"},
+                 "Auto-Submitted": "auto-generated", **(notification.headers or {})},
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
