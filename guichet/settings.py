@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "guichet.organisations.context_processors.theme",
                 "guichet.accounts.context_processors.roles",
+                "guichet.notifications.context_processors.centre",
             ],
         },
     }

@@ -18,5 +18,10 @@ def roles(request):
         return user.is_authenticated and user.memberships.filter(
             role=Membership.Role.ADMIN).exists()
 
-    return {"is_agent": SimpleLazyObject(is_agent), "is_dpo": SimpleLazyObject(is_dpo),
+    def is_communication():
+        return user.is_authenticated and user.memberships.filter(
+            role__in=[Membership.Role.COMMUNICATION, Membership.Role.ADMIN]).exists()
+
+    return {"is_communication": SimpleLazyObject(is_communication),
+            "is_agent": SimpleLazyObject(is_agent), "is_dpo": SimpleLazyObject(is_dpo),
             "is_admin": SimpleLazyObject(is_admin)}

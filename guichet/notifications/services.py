@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,10 +17,15 @@ from django.utils import timezone
 from guichet.lib import phones
 from guichet.lib.urls import absolute_url
 
-from django.db import transaction
-
-from .models import ALWAYS_SENT, NOT_CHOSEN, Category, InAppItem, Notification, Preference, \
-    TransportHealth
+from .models import (
+    ALWAYS_SENT,
+    NOT_CHOSEN,
+    Category,
+    InAppItem,
+    Notification,
+    Preference,
+    TransportHealth,
+)
 from .tasks import (
     LINK_LIFETIMES,
     claimable,

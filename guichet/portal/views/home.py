@@ -7,7 +7,16 @@ from .contact import directory_context
 
 
 def home(request):
-    return render(request, "portal/home.html", directory_context())
+    """The front door, with the « Alertes en cours » banner (of one commune with ?commune=)."""
+    from guichet.news.selectors import current_alerts
+    from guichet.organisations.models import Organisation
+
+    commune = None
+    if slug := request.GET.get("commune", "").strip():
+        commune = Organisation.objects.filter(slug=slug[:50]).first()
+    return render(request, "portal/home.html", {
+        **directory_context(), "current_alerts": current_alerts(commune=commune, limit=6),
+        "commune": commune})
 
 
 def search(request):
