@@ -8,7 +8,7 @@ from django.utils import timezone
 from guichet.cases.models import Event
 from guichet.cases.services import case_reply
 from guichet.contact.services import contact_submit
-from guichet.notifications.models import Notification
+from guichet.notifications.models import Notification, Preference
 from guichet.notifications.services import notification_deliver, notifications_deliver_due
 
 from .conftest import make_due
@@ -111,8 +111,7 @@ def test_what_the_resident_typed_is_escaped_in_the_html_email(smtp, unit):
 
 
 def test_an_opt_out_stops_optional_emails_but_never_the_receipt(smtp, resident, agent, unit):
-    resident.profile.optional_emails = False
-    resident.profile.save()
+    Preference.objects.create(user=resident, category="reply", channel="email", enabled=False)
     case = contact_submit(unit=unit, subject="Poubelles", message="Non ramassées.",
                           requester=resident)
     case_reply(case=case, agent=agent, body="Le camion repasse demain.")

@@ -4,7 +4,7 @@ from guichet.cases.models import Case
 
 DATA = {"civility": "Mme", "first_name": "Alice", "last_name": "Durand-Roy",
         "phone": "06 12 34 56 78", "address": "3 rue Foch", "postcode": "57700",
-        "city": "Hayange", "preferred_channel": "email", "optional_emails": "on"}
+        "city": "Hayange", "preferred_channel": "email"}
 
 
 def test_the_profile_is_saved_and_prefills_the_contact_form(client, resident, unit):
@@ -26,12 +26,10 @@ def test_a_bad_postcode_is_explained_and_the_rest_kept(client, resident):
     assert 'value="3 rue Foch"' in html
 
 
-def test_turning_off_optional_emails(client, resident):
+def test_the_profile_links_to_the_notification_preferences(client, resident):
     client.force_login(resident)
-    data = {k: v for k, v in DATA.items() if k != "optional_emails"}
-    client.post(reverse("portal:profile"), data)
-    resident.profile.refresh_from_db()
-    assert resident.profile.optional_emails is False
+    html = client.get(reverse("portal:profile")).content.decode()
+    assert reverse("portal:notification_preferences") in html
 
 
 def test_it_checks_ownership(client, resident, other_resident):
