@@ -171,6 +171,8 @@ AGENTS = [
      "Hoffmann", "Agente d'accueil et d'état civil"),
     ("patrick.simon", "lacroix-en-woevre", "accueil", Membership.Role.AGENT, "Patrick",
      "Simon", "Secrétaire de mairie"),
+    ("ines.lambert", EPCI_SLUG, "accueil", Membership.Role.COMMUNICATION, "Inès", "Lambert",
+     "Chargée de communication"),
     ("jean-luc.becker", EPCI_SLUG, "accueil", Membership.Role.DPO, "Jean-Luc", "Becker",
      "Délégué à la protection des données"),
 ]
@@ -184,6 +186,7 @@ LOGIN_ROLES = [
     ("Responsable de service (voirie)", "marc.weber"),
     ("Administratrice (toutes les collectivités)", ADMIN[0]),
     ("Délégué à la protection des données", "jean-luc.becker"),
+    ("Communication (actualités et alertes)", "ines.lambert"),
 ]
 
 STREETS = [

@@ -15,6 +15,7 @@ from guichet.demo.history import (
     HistoryLoader,
     notifications_settle,
 )
+from guichet.demo.news import news_load
 from guichet.demo.procedures import procedures_load, submissions_load
 from guichet.demo.reports import DEFAULT_REPORTS, reports_load
 from guichet.demo.territory import logins_table, territory_load
@@ -75,6 +76,9 @@ class Command(BaseCommand):
         files = submissions_load(territory, procedures_load(territory))
         if files:
             self.stdout.write(f"4 démarches en ligne publiées, {files} dossiers créés.")
+        news = news_load(territory)
+        if news:
+            self.stdout.write(f"{news} actualités et deux alertes par commune publiées.")
         for command in CATCH_UP:
             call_command(command, stdout=StringIO())
         notifications_settle(after=outbox_mark)
