@@ -124,3 +124,22 @@ def test_existing_closures_appear_as_alerts(commune):
     alerts = current_alerts(commune=commune)
     assert [a.text for a in alerts] == ["Inventaire"]
     assert alerts[0].kind_label == "Fermeture exceptionnelle"
+
+
+def test_a_new_signalement_near_a_subscriber_is_announced_once(territory, pothole, resident,
+                                                               immediate_tasks):
+    from guichet.reports.services import report_submit
+    from guichet.reports.tests.fixtures import INSIDE
+
+    _verified(resident)
+    lat, lon = INSIDE
+    sub = subscription_create(email=resident.email, user=resident, lat=lat + 0.0005, lon=lon,
+                              radius_m=300, channel=Subscription.Channel.INAPP)
+    report_submit(category=pothole, lat=lat, lon=lon, description="Trou profond",
+                  answers={"taille": "grand"}, email="marc@exemple.fr", name="Marc")
+    assert news_dispatch_due()["reports"] == 1
+    assert news_dispatch_due()["reports"] == 0
+    item = InAppItem.objects.get(user=resident, category="alerts")
+    assert item.title == "Nouveau signalement près de chez vous : Nid-de-poule"
+    assert not Notification.objects.filter(template__startswith="news_").exists()  # in-app only
+    assert Dispatch.objects.filter(subscription=sub).count() == 1
