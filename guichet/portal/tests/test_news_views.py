@@ -6,7 +6,8 @@ from django.utils import timezone
 from guichet.news.models import News
 
 
-def test_the_news_page_lists_visible_news_only(client, news, commune, django_assert_max_num_queries):
+def test_the_news_page_lists_visible_news_only(client, news, commune,
+                                               django_assert_max_num_queries):
     News.objects.create(organisation=commune, title="Brouillon secret", slug="brouillon",
                         summary="x", body_html="<p>x</p>")
     News.objects.create(organisation=commune, title="Expirée", slug="expiree", summary="x",
