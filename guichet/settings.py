@@ -100,6 +100,8 @@ if DEMO:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Files sent back: attachment, nosniff, sandboxing CSP (before django-csp writes its own).
+    "guichet.lib.downloads.DownloadHeadersMiddleware",
     # Every answer under /open311/ in the spec's error format; write attempts counted per address.
     "guichet.api.middleware.Open311Middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
