@@ -12,7 +12,7 @@ PORT ?= 8000
 export SECRET_KEY ?= dev-only-insecure-key-change-me-in-production-0123456789abcdef
 export PAYMENT_PROVIDER ?= test
 
-.PHONY: demo test test-imap test-tools e2e lint bench install migrate clean debian-pango
+.PHONY: lock demo test test-imap test-tools e2e lint bench install migrate clean debian-pango
 
 # Debian packages a target needs: installed when missing (as root, like CI), else named.
 define debian_packages
@@ -26,11 +26,23 @@ define debian_packages
 	fi
 endef
 
-$(STAMP): pyproject.toml
+## The exact versions, with their hashes, come from requirements.lock (make lock rewrites it
+## from pyproject.toml); the project itself is installed on top without resolving anything.
+$(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## make lock: pin every dependency (runtime, [routing] and [dev]) with hashes, after a change
+## to pyproject.toml's dependencies; commit requirements.lock with it.
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --extra dev --extra routing \
+	  --output-file requirements.lock pyproject.toml
 
 ## WeasyPrint, which writes the PDFs, lays text out with Pango.
 debian-pango:

@@ -101,6 +101,8 @@ if DEMO:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Files sent back: attachment, nosniff, sandboxing CSP (before django-csp writes its own).
+    "guichet.lib.downloads.DownloadHeadersMiddleware",
     # Every answer under /open311/ in the spec's error format; write attempts counted per address.
     "guichet.api.middleware.Open311Middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -337,6 +339,13 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "ratelimit"
+# Public forms (guichet.lib.ratelimit.form_throttled): (key, attempts, seconds). A password
+# login is also locked per account by django-axes.
+RATE_LIMITS = {
+    "login": [("ip", int(env("RATE_LOGIN_PER_IP", "30")), 900)],
+    "magic_link": [("email", 5, 900), ("ip", int(env("RATE_MAGIC_LINK_PER_IP", "20")), 900)],
+    "contact": [("ip", int(env("RATE_CONTACT_PER_IP", "10")), 600)],
+}
 RATELIMIT_IP_META_KEY = "guichet.lib.ratelimit.client_ip"
 # django-ratelimit warns about any backend but memcached and redis: ours is atomic (see above).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from guichet.lib.downloads import SANDBOX_CSP
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
@@ -38,6 +40,9 @@ def test_every_page_sends_the_policy(client, agent, case, settings):
     for url in [*urls, "/nulle-part/", "/suivi/inconnu/"]:
         response = client.get(url)
         assert "Content-Security-Policy" in response, url
+        if response.has_header("Content-Disposition"):  # a file: stricter still
+            assert response["Content-Security-Policy"] == SANDBOX_CSP, url
+            continue
         directives = policy(response)
         assert directives["script-src"] == ["'self'"], url
         assert "'unsafe-inline'" not in response["Content-Security-Policy"], url

@@ -38,6 +38,7 @@ from guichet.cases.models import Channel
 from guichet.cases.selectors import agent_can_handle
 from guichet.lib import phones, spreadsheets
 from guichet.lib.business_time import PARIS
+from guichet.lib.downloads import bytes_response
 from guichet.lib.forms import Form
 from guichet.lib.ical import calendar_bytes
 from guichet.lib.phones import PhoneField
@@ -194,9 +195,8 @@ def export(request, fmt="csv"):
     fmt = "ods" if fmt == "ods" else "csv"
     out = io.StringIO(newline="") if fmt == "csv" else io.BytesIO()
     spreadsheets.WRITERS[fmt]([EXPORT_COLUMNS, *rows], out, sheet="Rendez-vous")
-    response = HttpResponse(out.getvalue(), content_type=spreadsheets.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return bytes_response(out.getvalue(), content_type=spreadsheets.CONTENT_TYPES[fmt],
+                          filename=f"{name}.{fmt}")
 
 
 @agent_required

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from guichet.intake.people import people_search
 from guichet.intake.services import intake_record
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
+from guichet.lib.downloads import bytes_response
 from guichet.lib.forms import Form
 from guichet.lib.phones import PhoneField
 from guichet.organisations.models import Unit
@@ -162,9 +162,8 @@ def intake_done(request, reference):
 def case_receipt(request, reference):
     """The registration receipt to print and hand over at the counter."""
     case = _receipt_case(request, reference)
-    response = HttpResponse(receipt_pdf_bytes(case), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="accuse-{case.reference}.pdf"'
-    return response
+    return bytes_response(receipt_pdf_bytes(case), content_type="application/pdf",
+                          filename=f"accuse-{case.reference}.pdf")
 
 
 @agent_required

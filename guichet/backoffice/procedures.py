@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from guichet.cases.services import CaseError, case_set_due
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
+from guichet.lib.downloads import file_response
 from guichet.lib.forms import Form
 from guichet.procedures import definition as definitions
 from guichet.procedures.fields import DISPLAY_ONLY, display
@@ -193,8 +194,6 @@ def submission_file_verify_view(request, reference, key):
 
 @agent_required
 def submission_file(request, reference, key):
-    from django.http import FileResponse
-
     item = _agent_submission(request, reference)
     piece = get_object_or_404(SubmissionFile, submission=item, key=key)
     stored = piece.stored
@@ -202,8 +201,8 @@ def submission_file(request, reference, key):
         raise Http404
     journal_record(actor=request.user, action=Entry.Action.ATTACHMENT_VIEWED, case=item.case,
                    person=item.case.requester, submission_file=piece.pk)
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=piece.original_name,
-                        content_type=piece.content_type)
+    return file_response(stored.open("rb"), filename=piece.original_name,
+                         content_type=piece.content_type)
 
 
 # Lists and exports -------------------------------------------------------------------------
@@ -275,14 +274,12 @@ def exports(request):
 
 @agent_required
 def export_file(request, key):
-    from django.http import FileResponse
-
     export = get_object_or_404(Export.objects.select_related("procedure"), key=key,
                                requested_by=request.user, status=Export.Status.DONE)
     if not procedures_for_agent(request.user).filter(pk=export.procedure_id).exists():
         raise Http404
-    return FileResponse(export.file.open("rb"), as_attachment=True,
-                        filename=f"dossiers-{export.procedure.slug}.{export.fmt}")
+    return file_response(export.file.open("rb"),
+                         filename=f"dossiers-{export.procedure.slug}.{export.fmt}")
 
 
 @agent_required

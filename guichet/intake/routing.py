@@ -1,6 +1,9 @@
 """Which unit should handle a free-text request: a TF-IDF + logistic regression classifier
 trained on the cases agents have already routed (their final unit, after any transfer).
-Agents' corrections (transfers) are the next training's labels."""
+Agents' corrections (transfers) are the next training's labels.
+
+scikit-learn is an optional extra (`pip install -e '.[routing]'`): without it no suggestion is
+shown, nothing fails, and training says in French what to install."""
 
 from __future__ import annotations
 
@@ -67,7 +70,12 @@ def _top_k(model, texts, labels, k) -> float:
 
 def routing_train(*, holdout: float = 0.2, seed: int = 7) -> RoutingModel:
     """Measure on a held-out part, then train on everything and store the model."""
-    from sklearn.model_selection import train_test_split
+    try:
+        from sklearn.model_selection import train_test_split
+    except ImportError as exc:
+        raise ValueError("Les suggestions de service demandent scikit-learn : installez "
+                         "Guichet avec l'option « routing » (pip install -e '.[routing]').") \
+            from exc
 
     texts, labels = training_rows()
     if len(set(labels)) < 2:
@@ -96,7 +104,10 @@ def routing_suggest(text: str, *, limit: int = 3) -> list[Suggestion]:
     latest = RoutingModel.objects.order_by("-trained_at").values_list("pk", flat=True).first()
     if latest is None or not text.strip():
         return []
-    model = _loaded(latest)
+    try:
+        model = _loaded(latest)
+    except ImportError:  # scikit-learn not installed: no suggestion, no error
+        return []
     probabilities = model.predict_proba([text])[0]
     ranked = sorted(zip(model.classes_, probabilities, strict=True), key=lambda p: -p[1])
     units = Unit.objects.in_bulk([int(u) for u, _ in ranked[:limit]])

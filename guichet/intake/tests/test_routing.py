@@ -64,3 +64,32 @@ def test_it_checks_ownership(client, history, commune, unit, other_agent):
     assert response.status_code == 404
     case.refresh_from_db()
     assert case.unit == reception
+
+
+@pytest.fixture
+def without_sklearn(monkeypatch):
+    """scikit-learn not installed (the `routing` extra left out): its import fails."""
+    import sys
+
+    from guichet.intake import routing
+
+    for name in [n for n in sys.modules if n == "sklearn" or n.startswith("sklearn.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    routing._loaded.cache_clear()
+    yield
+    routing._loaded.cache_clear()
+
+
+def test_without_scikit_learn_no_suggestion_and_no_error(client, history, commune, unit,
+                                                         without_sklearn):
+    reception = make_unit(commune, "Accueil")
+    receptionist = make_agent("accueil@hayange.fr", reception)
+    case = contact_submit(unit=reception, subject="Gros nid-de-poule rue Foch",
+                          message="Dangereux pour les vélos.", name="Z", email="z@exemple.fr")
+    assert case_suggestions(case) == []
+    client.force_login(receptionist)
+    response = client.get(case.get_backoffice_url())
+    assert response.status_code == 200 and "Service suggéré" not in response.content.decode()
+    with pytest.raises(ValueError, match="option « routing »"):
+        routing_train()

@@ -19,6 +19,7 @@ from guichet.accounts.services import (
     profile_for,
     user_register,
 )
+from guichet.lib.ratelimit import form_throttled, too_many
 
 from ..forms import (
     LoginForm,
@@ -48,20 +49,24 @@ def _next_url(request, user) -> str:
 
 def login(request):
     form = LoginForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    wait = form_throttled(request, form, name="login") if request.method == "POST" else None
+    if request.method == "POST" and not wait and form.is_valid():
         auth_login(request, form.get_user())
         return redirect(_next_url(request, request.user))
-    return render(request, "portal/login.html", {"form": form,
-                                                 "next": request.GET.get("next", "")})
+    response = render(request, "portal/login.html", {"form": form,
+                                                     "next": request.GET.get("next", "")})
+    return too_many(response, wait) if wait else response
 
 
 def magic_link_request(request):
     form = MagicLinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    wait = form_throttled(request, form, name="magic_link")
+    if request.method == "POST" and not wait and form.is_valid():
         magic_link_send(email=form.cleaned_data["email"])
         return render(request, "portal/magic_link_sent.html",
                       {"email": form.cleaned_data["email"]})
-    return render(request, "portal/magic_link.html", {"form": form})
+    response = render(request, "portal/magic_link.html", {"form": form})
+    return too_many(response, wait) if wait else response
 
 
 def magic_link_login(request, token):

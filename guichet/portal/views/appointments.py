@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -27,6 +27,7 @@ from guichet.appointments.services import (
 )
 from guichet.appointments.slots import next_openings, openings
 from guichet.lib.business_time import PARIS
+from guichet.lib.downloads import bytes_response
 
 from ..appointment_forms import AppointmentForm, WaitlistForm
 from .cases import resident_case
@@ -195,6 +196,5 @@ def appointment_ics_view(request, token):
         Appointment.objects.select_related("case", "type__agenda__place",
                                            "type__agenda__unit__organisation"),
         case=case)
-    response = HttpResponse(appointment_ics(appointment), content_type="text/calendar")
-    response["Content-Disposition"] = 'attachment; filename="rendez-vous.ics"'
-    return response
+    return bytes_response(appointment_ics(appointment), content_type="text/calendar",
+                          filename="rendez-vous.ics")

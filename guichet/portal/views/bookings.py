@@ -28,6 +28,7 @@ from guichet.bookings.services import (
     payment_callback,
 )
 from guichet.lib.business_time import PARIS
+from guichet.lib.downloads import bytes_response
 
 from ..booking_forms import FacilityBookingForm, RegistrationForm
 from ..receipt import payment_receipt_pdf_bytes
@@ -202,6 +203,5 @@ def payment_receipt(request, reference):
         case.token in request.session.get(SESSION_CASES, []))
     if not allowed or payment.status != Payment.Status.PAID:
         raise Http404
-    response = HttpResponse(payment_receipt_pdf_bytes(payment), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="recu-{case.reference}.pdf"'
-    return response
+    return bytes_response(payment_receipt_pdf_bytes(payment), content_type="application/pdf",
+                          filename=f"recu-{case.reference}.pdf")

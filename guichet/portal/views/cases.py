@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from guichet.cases.models import Attachment, Case, Event, Status
@@ -17,6 +17,7 @@ from guichet.cases.selectors import (
 from guichet.cases.services import CaseError, case_move, case_resident_reply
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
+from guichet.lib.downloads import bytes_response, file_response
 from guichet.procedures.models import Submission
 from guichet.procedures.services import ProcedureError, submission_provide_documents
 
@@ -89,10 +90,8 @@ def receipt_pdf(request, token):
     case = resident_case(request, token)
     if case.requester_id and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    response = HttpResponse(receipt_pdf_bytes(case), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="accuse-enregistrement-{case.reference}.pdf"')
-    return response
+    return bytes_response(receipt_pdf_bytes(case), content_type="application/pdf",
+                          filename=f"accuse-enregistrement-{case.reference}.pdf")
 
 
 def attachment(request, key):
@@ -111,6 +110,6 @@ def attachment(request, key):
             raise Http404
     elif case.token not in request.session.get(SESSION_CASES, []):
         raise Http404
-    inline = item.content_type in ("application/pdf", "image/jpeg", "image/png", "image/webp")
-    return FileResponse(item.file.open("rb"), as_attachment=not inline,
-                        filename=item.original_name, content_type=item.content_type)
+    # Saved, never shown in the site's origin: the file is as the sender made it.
+    return file_response(item.file.open("rb"), filename=item.original_name,
+                         content_type=item.content_type)

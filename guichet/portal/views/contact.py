@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from guichet.cases.models import Case
 from guichet.cases.services import sla_promise
 from guichet.contact.services import contact_submit
+from guichet.lib.ratelimit import form_throttled, too_many
 from guichet.organisations.models import ElectedOfficial, Organisation, Unit
 from guichet.organisations.selectors import organisations_for_portal
 
@@ -39,7 +40,9 @@ def organisation(request, org_slug):
 
 def _contact(request, *, org, unit=None, official=None):
     form = ContactForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    wait = None if request.user.is_authenticated else form_throttled(request, form,
+                                                                     name="contact")
+    if request.method == "POST" and not wait and form.is_valid():
         data = form.cleaned_data
         signed_in = request.user.is_authenticated
         case = contact_submit(
@@ -50,11 +53,12 @@ def _contact(request, *, org, unit=None, official=None):
         remember_case(request, case)
         return redirect("portal:confirmation", token=case.token)
     files_lost = request.method == "POST" and bool(request.FILES) and not form.is_valid()
-    return render(request, "portal/contact_form.html", {
+    response = render(request, "portal/contact_form.html", {
         "form": form, "org": org, "unit": unit, "official": official, "files_lost": files_lost,
         "recipient": official.full_name if official else unit.name,
         "promise": sla_promise(unit=official.handling_unit if official else unit),
     })
+    return too_many(response, wait) if wait else response
 
 
 def contact_unit(request, org_slug, unit_slug):

@@ -1,8 +1,9 @@
 import filetype
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
+from guichet.lib.downloads import file_response
 from guichet.organisations.models import Organisation
 
 # A logo is drawn by the browser: only formats it shows, recognised by their bytes.
@@ -44,4 +45,6 @@ def organisation_logo(request, org_slug):
     if kind is None or kind.mime not in LOGO_TYPES:
         handle.close()
         raise Http404
-    return FileResponse(handle, content_type=kind.mime)
+    # Not re-encoded: saved if opened directly (an <img> shows it all the same).
+    return file_response(handle, filename=f"logo-{org.slug}.{kind.extension}",
+                         content_type=kind.mime)

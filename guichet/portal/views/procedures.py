@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from guichet.accounts.two_factor import agent_rights_suspended
 from guichet.documents.models import DOCUMENT_TYPES, Document
 from guichet.documents.services import VaultError, document_add, document_delete
+from guichet.lib.downloads import bytes_response, file_response
 from guichet.lib.files import ACCEPT_ATTRIBUTE, check_upload
 from guichet.procedures import definition as definitions
 from guichet.procedures.documents import implicit_attestation_pdf
@@ -411,11 +412,8 @@ def implicit_attestation(request, token):
         raise Http404
     if not (submission.implicit_decided_at and submission.state == Submission.State.ACCEPTED):
         raise Http404
-    response = HttpResponse(implicit_attestation_pdf(submission),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="attestation-{submission.case.reference}.pdf"')
-    return response
+    return bytes_response(implicit_attestation_pdf(submission), content_type="application/pdf",
+                          filename=f"attestation-{submission.case.reference}.pdf")
 
 
 @login_required
@@ -452,5 +450,5 @@ def vault_file(request, key):
     document = get_object_or_404(Document, key=key, owner=request.user)
     if not document.is_available:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True,
-                        filename=document.original_name, content_type=document.content_type)
+    return file_response(document.file.open("rb"), filename=document.original_name,
+                         content_type=document.content_type)

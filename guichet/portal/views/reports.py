@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import validate_email
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from guichet.cases.models import OPEN_STATUSES, Event, Status
 from guichet.cases.selectors import agent_can_handle
 from guichet.cases.services import CaseError, sla_promise
+from guichet.lib.downloads import file_response, protect
 from guichet.organisations.models import Organisation
 from guichet.organisations.selectors import communes_covered
 from guichet.reports.models import Category, Photo
@@ -235,7 +236,9 @@ def photo(request, key, size="image"):
     if not allowed:
         raise Http404
     field = item.thumbnail if size == "vignette" else item.image
-    return FileResponse(field.open("rb"), content_type="image/jpeg")
+    # Re-encoded by us (guichet.lib.images): shown inline, still nosniff and sandboxed.
+    return file_response(field.open("rb"), filename=f"photo-{item.key}.jpg",
+                         content_type="image/jpeg", inline=True)
 
 
 class _Echo:
@@ -249,8 +252,7 @@ def open_data_csv(request):
     rows = (writer.writerow(row) for row in
             itertools.chain([OPEN_DATA_FIELDS], open_data_rows()))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="signalements.csv"'
-    return response
+    return protect(response, filename="signalements.csv")
 
 
 def open_data_geojson(request):
@@ -267,8 +269,7 @@ def open_data_geojson(request):
         yield "]}"
 
     response = StreamingHttpResponse(features(), content_type="application/geo+json")
-    response["Content-Disposition"] = 'attachment; filename="signalements.geojson"'
-    return response
+    return protect(response, filename="signalements.geojson")
 
 
 def report_fixed(request, token):
