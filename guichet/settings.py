@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "guichet.intake",
     "guichet.documents",
     "guichet.procedures",
+    "guichet.stats",
     "guichet.portal",
     "guichet.backoffice",
 ]
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "guichet.organisations.context_processors.theme",
                 "guichet.accounts.context_processors.roles",
+                "guichet.stats.context_processors.stats_nav",
             ],
         },
     }

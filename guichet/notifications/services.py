@@ -52,7 +52,8 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
     """Write a notification to the outbox and enqueue its delivery in the same transaction.
 
     A non-mandatory message to a resident who turned optional emails off is kept, marked skipped.
-    An SMS uses `templates/sms/<template>.txt`; email attachments are small texts (an .ics).
+    An SMS uses `templates/sms/<template>.txt`; email attachments are small texts (an .ics), or
+    base64 text marked `"encoding": "base64"` (a PDF report).
     """
     if channel == Notification.Channel.SMS:
         subject, text, html = "", render_sms(template, context), ""
