@@ -23,7 +23,10 @@ from guichet.notifications.models import Notification
 # The periodic jobs that act on the seeded history (reminders, "est-ce réparé ?", the managers'
 # digest…): run once here, so that what they send is part of the history, delivered silently.
 CATCH_UP = ("expire_holds", "send_reminders", "ask_if_fixed", "send_digest",
-            "record_implicit_decisions", "expire_drafts")
+            "record_implicit_decisions", "expire_drafts", "stats_refresh")
+# Older, bulk-generated messages so that the statistics show two years of trends.
+HISTORY_CASES = 3000
+HISTORY_DAYS = 730
 
 
 class Command(BaseCommand):
@@ -75,11 +78,27 @@ class Command(BaseCommand):
         files = submissions_load(territory, procedures_load(territory))
         if files:
             self.stdout.write(f"4 démarches en ligne publiées, {files} dossiers créés.")
+        self.two_years(orgs)
         for command in CATCH_UP:
             call_command(command, stdout=StringIO())
         notifications_settle(after=outbox_mark)
         if with_logins:
             self.print_logins()
+
+    def two_years(self, orgs):
+        """Two years of messages (bulk, see guichet.demo.generator), once."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from guichet.demo.generator import generate
+
+        old = timezone.now() - dt.timedelta(days=300)
+        if Case.objects.filter(organisation__in=orgs, created_at__lt=old).exists():
+            return
+        done = generate(cases=HISTORY_CASES, days=HISTORY_DAYS, seed=730)
+        self.stdout.write(f"{done} demandes plus anciennes générées (deux ans d'historique pour "
+                          "les statistiques).")
 
     def print_logins(self):
         lines = logins_table(settings.SITE_URL)
