@@ -42,10 +42,14 @@ class Command(BaseCommand):
                             help="sans rendez-vous, salles ni événements")
         parser.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
                             help="nombre de signalements à créer la première fois (défaut : 240)")
+        parser.add_argument("--history", type=int, default=0,
+                            help="demandes plus anciennes générées en masse sur deux ans, pour "
+                                 f"les tendances des statistiques (make demo : {HISTORY_CASES})")
         parser.add_argument("--no-logins", dest="with_logins", action="store_false",
                             help="sans le tableau des comptes (run_demo l'affiche au démarrage)")
 
-    def handle(self, *args, cases, days, reports, with_bookings, with_logins, **options):
+    def handle(self, *args, cases, days, reports, with_bookings, with_logins, history,
+               **options):
         # Whatever this command writes to the outbox is history: recorded as sent, never
         # delivered (the demo's terminal would otherwise print every one of these emails).
         outbox_mark = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
@@ -78,14 +82,15 @@ class Command(BaseCommand):
         files = submissions_load(territory, procedures_load(territory))
         if files:
             self.stdout.write(f"4 démarches en ligne publiées, {files} dossiers créés.")
-        self.two_years(orgs)
+        if history:
+            self.two_years(orgs, history)
         for command in CATCH_UP:
             call_command(command, stdout=StringIO())
         notifications_settle(after=outbox_mark)
         if with_logins:
             self.print_logins()
 
-    def two_years(self, orgs):
+    def two_years(self, orgs, count):
         """Two years of messages (bulk, see guichet.demo.generator), once."""
         import datetime as dt
 
@@ -96,7 +101,7 @@ class Command(BaseCommand):
         old = timezone.now() - dt.timedelta(days=300)
         if Case.objects.filter(organisation__in=orgs, created_at__lt=old).exists():
             return
-        done = generate(cases=HISTORY_CASES, days=HISTORY_DAYS, seed=730)
+        done = generate(cases=count, days=HISTORY_DAYS, seed=730)
         self.stdout.write(f"{done} demandes plus anciennes générées (deux ans d'historique pour "
                           "les statistiques).")
 
