@@ -59,7 +59,7 @@ migrate: install
 ## served by WhiteNoise); only the cookies are allowed over plain http on this machine.
 demo: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	HOST=$(HOST) PORT=$(PORT) DEMO=1 $(PY) manage.py load_demo --no-logins
+	HOST=$(HOST) PORT=$(PORT) DEMO=1 $(PY) manage.py load_demo --no-logins --history 3000
 	HOST=$(HOST) PORT=$(PORT) DEBUG=$${DEBUG:-0} DEMO=1 SECURE_COOKIES=0 AGENT_2FA_REQUIRED=$${AGENT_2FA_REQUIRED:-0} INBOUND_TOKEN=$${INBOUND_TOKEN:-demo-courriel} $(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (SQLite unless DATABASE_URL says otherwise).

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "guichet.documents",
     "guichet.procedures",
     "guichet.news",
+    "guichet.stats",
     "guichet.portal",
     "guichet.backoffice",
 ]
@@ -135,6 +136,7 @@ TEMPLATES = [
                 "guichet.organisations.context_processors.theme",
                 "guichet.accounts.context_processors.roles",
                 "guichet.notifications.context_processors.centre",
+                "guichet.stats.context_processors.stats_nav",
             ],
         },
     }

@@ -17,6 +17,11 @@ class InboxFilterForm(Form):
     channel = forms.ChoiceField(label="Canal", required=False,
                                 choices=[("", "Tous")] + Channel.choices)
     unit = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="Type de demande", required=False)
+    received_from = forms.DateField(label="Reçues à partir du", required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label="Reçues jusqu'au (inclus)", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
     assignee = forms.ChoiceField(label="Attribuée à", required=False)
     category = forms.ChoiceField(label="Catégorie de signalement", required=False)
     commune = forms.ChoiceField(label="Commune du signalement", required=False)
@@ -31,6 +36,10 @@ class InboxFilterForm(Form):
 
     def __init__(self, *args, units=(), agents=(), categories=(), communes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        from guichet.cases import kinds
+
+        self.fields["kind"].choices = [("", "Tous")] + sorted(
+            ((k.code, k.label) for k in kinds.all_kinds()), key=lambda choice: choice[1])
         self.fields["category"].choices = [("", "Toutes")] + [
             (c.service_code, c.full_name) for c in categories]
         self.fields["commune"].choices = [("", "Toutes")] + [(c.slug, c.name) for c in communes]

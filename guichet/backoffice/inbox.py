@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 
-from guichet.cases.models import OPEN_STATUSES, Case, Status
+from guichet.cases.models import OPEN_STATUSES, Case
+from guichet.cases.selectors import inbox_tab_filters
 
 
 @dataclass(frozen=True)
@@ -26,23 +25,14 @@ TABS = (
     Tab("due_soon", "Échéance proche"),
     Tab("overdue", "En retard"),
     Tab("closed", "Terminées"),
+    # Every case whatever its state: where a statistic's figure leads (received in a month…).
+    Tab("all", "Toutes"),
 )
 TAB_CODES = {tab.code for tab in TABS}
 
 
 def tab_filters(user, now: dt.datetime | None = None) -> dict[str, Q]:
-    now = now or timezone.now()
-    soon = now + dt.timedelta(hours=settings.DUE_SOON_HOURS)
-    running = Q(status__in=OPEN_STATUSES, paused_at__isnull=True)
-    return {
-        "open": Q(status__in=OPEN_STATUSES),
-        "new": Q(status=Status.NEW),
-        "mine": Q(status__in=OPEN_STATUSES, assignee=user),
-        "waiting": Q(status=Status.WAITING),
-        "due_soon": running & Q(resolution_due_at__gte=now, resolution_due_at__lt=soon),
-        "overdue": running & Q(resolution_due_at__lt=now),
-        "closed": ~Q(status__in=OPEN_STATUSES),
-    }
+    return inbox_tab_filters(user, now)
 
 
 # Finished cases pile up (nine in ten after a few years): they are counted up to this number,
@@ -53,10 +43,11 @@ CLOSED_COUNT_CAP = 10_000
 def tab_counts(cases: QuerySet[Case], filters: dict[str, Q]) -> dict[str, int]:
     """Open tabs counted exactly in one query over open cases only (a partial index holds every
     column they need); the closed tab counted up to CLOSED_COUNT_CAP + 1."""
-    open_filters = {code: q for code, q in filters.items() if code != "closed"}
+    open_filters = {code: q for code, q in filters.items() if code not in ("closed", "all")}
     counts = cases.filter(status__in=OPEN_STATUSES).aggregate(
         **{code: Count("pk", filter=q) for code, q in open_filters.items()})
     counts["closed"] = cases.filter(filters["closed"])[:CLOSED_COUNT_CAP + 1].count()
+    counts["all"] = counts["open"] + counts["closed"]
     return counts
 
 

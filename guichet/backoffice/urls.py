@@ -10,6 +10,7 @@ from . import (
     procedures,
     report_settings,
     social,
+    statistics,
     views,
 )
 
@@ -110,6 +111,13 @@ urlpatterns = [
          procedures.submission_file_verify_view, name="submission_file_verify"),
     path("usagers/<int:user_id>/", views.person, name="person"),
     path("journal/", views.journal, name="journal"),
+    path("statistiques/", statistics.stats_dashboard, name="stats"),
+    path("statistiques/tableaux/<slug:name>.<str:fmt>", statistics.stats_table_export,
+         name="stats_table_export"),
+    path("exports-de-la-boite/", statistics.inbox_exports, name="inbox_exports"),
+    path("exports-de-la-boite/nouveau/", statistics.inbox_export, name="inbox_export"),
+    path("exports-de-la-boite/<str:key>/", statistics.inbox_export_file,
+         name="inbox_export_file"),
     path("rendez-vous/", appointments.calendar, name="appointment_calendar"),
     path("rendez-vous/nouveau/", appointments.book_on_behalf, name="appointment_book"),
     path("rendez-vous/export.csv", appointments.export, name="appointment_export"),

@@ -25,6 +25,7 @@ from guichet.cases.models import Case, Event, Status
 from guichet.cases.selectors import (
     agent_unit_ids,
     case_handler,
+    cases_filtered,
     cases_for_agent,
     has_role,
     unit_agents,
@@ -92,23 +93,7 @@ def inbox(request):
                                  categories=reportable_categories(), communes=communes)
     filters = form.cleaned_data if form.is_valid() else {}
 
-    cases = cases_for_agent(user)
-    if filters.get("unit"):
-        cases = cases.filter(unit_id=filters["unit"])
-    if filters.get("status"):
-        cases = cases.filter(status=filters["status"])
-    if filters.get("channel"):
-        cases = cases.filter(channel=filters["channel"])
-    if filters.get("category"):
-        cases = cases.filter(report__category__service_code=filters["category"])
-    if filters.get("commune"):
-        cases = cases.filter(report__commune__slug=filters["commune"])
-    if filters.get("to_place"):
-        cases = cases.filter(report__lat__isnull=True)
-    if filters.get("assignee") == "none":
-        cases = cases.filter(assignee__isnull=True)
-    elif filters.get("assignee"):
-        cases = cases.filter(assignee_id=int(filters["assignee"]))
+    cases = cases_filtered(user, filters)
 
     tab = request.GET.get("onglet", "open")
     tab = tab if tab in TAB_CODES else "open"

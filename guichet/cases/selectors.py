@@ -98,3 +98,65 @@ def case_handler(case: Case) -> dict | None:
     user = case.assignee
     role = (membership.title or membership.get_role_display()) if membership else "Agent"
     return {"name": user.get_full_name() or "Un agent du service", "role": role}
+
+
+def cases_filtered(user, filters: dict) -> QuerySet[Case]:
+    """The agent's cases narrowed by the inbox's filters (already checked values: unit, status,
+    channel, kind, category, commune, to_place, assignee, received_from, received_to). The
+    inbox and its background export read the same list."""
+    import datetime as dt
+
+    from guichet.lib.business_time import PARIS
+
+    cases = cases_for_agent(user)
+    if filters.get("unit"):
+        cases = cases.filter(unit_id=filters["unit"])
+    if filters.get("status"):
+        cases = cases.filter(status=filters["status"])
+    if filters.get("channel"):
+        cases = cases.filter(channel=filters["channel"])
+    if filters.get("kind"):
+        cases = cases.filter(kind=filters["kind"])
+    if filters.get("category"):
+        cases = cases.filter(report__category__service_code=filters["category"])
+    if filters.get("commune"):
+        cases = cases.filter(report__commune__slug=filters["commune"])
+    if filters.get("to_place"):
+        cases = cases.filter(report__lat__isnull=True)
+    if filters.get("assignee") == "none":
+        cases = cases.filter(assignee__isnull=True)
+    elif filters.get("assignee"):
+        cases = cases.filter(assignee_id=int(filters["assignee"]))
+    for key, lookup, shift in (("received_from", "created_at__gte", 0),
+                               ("received_to", "created_at__lt", 1)):
+        day = filters.get(key)
+        if isinstance(day, str) and day:
+            day = dt.date.fromisoformat(day)
+        if day:
+            cases = cases.filter(**{lookup: dt.datetime.combine(
+                day + dt.timedelta(days=shift), dt.time(0), tzinfo=PARIS)})
+    return cases
+
+
+def inbox_tab_filters(user, now=None) -> dict[str, Q]:
+    """What each inbox tab shows (« À traiter », « En retard »…), as filters on cases."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import OPEN_STATUSES, Status
+
+    now = now or timezone.now()
+    soon = now + dt.timedelta(hours=settings.DUE_SOON_HOURS)
+    running = Q(status__in=OPEN_STATUSES, paused_at__isnull=True)
+    return {
+        "open": Q(status__in=OPEN_STATUSES),
+        "new": Q(status=Status.NEW),
+        "mine": Q(status__in=OPEN_STATUSES, assignee=user),
+        "waiting": Q(status=Status.WAITING),
+        "due_soon": running & Q(resolution_due_at__gte=now, resolution_due_at__lt=soon),
+        "overdue": running & Q(resolution_due_at__lt=now),
+        "closed": ~Q(status__in=OPEN_STATUSES),
+        "all": Q(),
+    }

@@ -93,7 +93,8 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
     `mandatory` are always sent. When the message concerns a resident with an account (`user`,
     or the case's requester when the recipient is theirs), the same transaction adds the item
     to their notification centre (unless `in_app=False`: the caller writes its own).
-    An SMS uses `templates/sms/<template>.txt`; email attachments are small texts (an .ics).
+    An SMS uses `templates/sms/<template>.txt`; email attachments are small texts (an .ics), or
+    base64 text marked `"encoding": "base64"` (a PDF report).
     """
     category = category or category_for(template)
     if user is None and case is not None and case.requester_id and recipient and \

@@ -23,6 +23,7 @@ urlpatterns = [
     path("contacter/", contact.directory, name="contact"),
     path("collectivites/<slug:org_slug>/logo/", pages.organisation_logo, name="organisation_logo"),
     path("collectivites/<slug:org_slug>/", contact.organisation, name="organisation"),
+    path("collectivites/<slug:org_slug>/engagements/", pages.commitments, name="commitments"),
     path("collectivites/<slug:org_slug>/services/<slug:unit_slug>/ecrire/", contact.contact_unit,
          name="contact_unit"),
     path("collectivites/<slug:org_slug>/elus/<int:official_id>/ecrire/", contact.contact_official,

@@ -1,5 +1,7 @@
 """Email transport: Django's email framework (SMTP in production)."""
 
+import base64
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
@@ -16,5 +18,8 @@ def send(notification) -> None:
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
     for item in notification.attachments or []:
-        message.attach(item["filename"], item["content"], item["mimetype"])
+        # A binary attachment (a PDF report) is kept in the outbox as base64 text.
+        content = (base64.b64decode(item["content"]) if item.get("encoding") == "base64"
+                   else item["content"])
+        message.attach(item["filename"], content, item["mimetype"])
     message.send(fail_silently=False)

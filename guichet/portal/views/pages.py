@@ -48,3 +48,14 @@ def organisation_logo(request, org_slug):
     # Not re-encoded: saved if opened directly (an <img> shows it all the same).
     return file_response(handle, filename=f"logo-{org.slug}.{kind.extension}",
                          content_type=kind.mime)
+
+
+def commitments(request, org_slug):
+    """« Nos engagements »: the response delays each service commits to, and what was measured
+    over the last twelve months (Services Publics+), from anonymous aggregates."""
+    from guichet.organisations.selectors import organisations_for_portal
+    from guichet.stats.selectors import MIN_CELL, public_commitments
+
+    org = get_object_or_404(organisations_for_portal(), slug=org_slug)
+    return render(request, "portal/commitments.html", {
+        "org": org, **public_commitments(org), "min_cell": MIN_CELL})

@@ -24,7 +24,10 @@ from guichet.notifications.models import Notification
 # The periodic jobs that act on the seeded history (reminders, "est-ce réparé ?", the managers'
 # digest…): run once here, so that what they send is part of the history, delivered silently.
 CATCH_UP = ("expire_holds", "send_reminders", "ask_if_fixed", "send_digest",
-            "record_implicit_decisions", "expire_drafts")
+            "record_implicit_decisions", "expire_drafts", "stats_refresh")
+# Older, bulk-generated messages so that the statistics show two years of trends.
+HISTORY_CASES = 3000
+HISTORY_DAYS = 730
 
 
 class Command(BaseCommand):
@@ -40,10 +43,14 @@ class Command(BaseCommand):
                             help="sans rendez-vous, salles ni événements")
         parser.add_argument("--reports", type=int, default=DEFAULT_REPORTS,
                             help="nombre de signalements à créer la première fois (défaut : 240)")
+        parser.add_argument("--history", type=int, default=0,
+                            help="demandes plus anciennes générées en masse sur deux ans, pour "
+                                 f"les tendances des statistiques (make demo : {HISTORY_CASES})")
         parser.add_argument("--no-logins", dest="with_logins", action="store_false",
                             help="sans le tableau des comptes (run_demo l'affiche au démarrage)")
 
-    def handle(self, *args, cases, days, reports, with_bookings, with_logins, **options):
+    def handle(self, *args, cases, days, reports, with_bookings, with_logins, history,
+               **options):
         # Whatever this command writes to the outbox is history: recorded as sent, never
         # delivered (the demo's terminal would otherwise print every one of these emails).
         outbox_mark = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
@@ -79,11 +86,28 @@ class Command(BaseCommand):
         news = news_load(territory)
         if news:
             self.stdout.write(f"{news} actualités et deux alertes par commune publiées.")
+        if history:
+            self.two_years(orgs, history)
         for command in CATCH_UP:
             call_command(command, stdout=StringIO())
         notifications_settle(after=outbox_mark)
         if with_logins:
             self.print_logins()
+
+    def two_years(self, orgs, count):
+        """Two years of messages (bulk, see guichet.demo.generator), once."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from guichet.demo.generator import generate
+
+        old = timezone.now() - dt.timedelta(days=300)
+        if Case.objects.filter(organisation__in=orgs, created_at__lt=old).exists():
+            return
+        done = generate(cases=count, days=HISTORY_DAYS, seed=730)
+        self.stdout.write(f"{done} demandes plus anciennes générées (deux ans d'historique pour "
+                          "les statistiques).")
 
     def print_logins(self):
         lines = logins_table(settings.SITE_URL)
