@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "guichet.intake",
     "guichet.documents",
     "guichet.procedures",
+    "guichet.surveys",
     "guichet.portal",
     "guichet.backoffice",
 ]

@@ -10,6 +10,7 @@ from .views import (
     pages,
     procedures,
     reports,
+    satisfaction,
     two_factor,
 )
 
@@ -109,6 +110,8 @@ urlpatterns = [
     path("coffre-fort/<str:key>/", procedures.vault_file, name="vault_file"),
     path("coffre-fort/<str:key>/supprimer/", procedures.vault_delete, name="vault_delete"),
     path("charte-reseaux-sociaux/", pages.social_charter, name="social_charter"),
+    path("satisfaction/<str:signed>/<int:score>/", satisfaction.satisfaction,
+         name="satisfaction"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),
 ]
