@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "guichet.procedures",
     "guichet.news",
     "guichet.stats",
+    "guichet.surveys",
     "guichet.portal",
     "guichet.backoffice",
 ]

@@ -16,7 +16,8 @@ from guichet.journal.services import journal_record
 from guichet.lib.files import CheckedFile, random_name
 from guichet.notifications.services import notification_queue
 
-from .models import Attachment, Case, Channel, Event, ReferenceSequence, Status
+from .hooks import case_ended
+from .models import OPEN_STATUSES, Attachment, Case, Channel, Event, ReferenceSequence, Status
 from .selectors import agent_can_handle, unit_agents
 
 
@@ -280,13 +281,14 @@ def case_reply(*, case: Case, agent, body: str, files: Sequence[CheckedFile] = (
     return event
 
 
-def _notify_resident(case: Case, template: str, *, event: Event | None = None) -> None:
+def _notify_resident(case: Case, template: str, *, event: Event | None = None,
+                     extra: dict | None = None) -> None:
     if not case.requester_email:
         return
     agent = event.actor if event else None
     notification_queue(
         template=template, recipient=case.requester_email, case=case, user=case.requester,
-        context={**_receipt_context(case), "event": event, "agent": agent},
+        context={**_receipt_context(case), "event": event, "agent": agent, **(extra or {})},
     )
 
 
@@ -430,7 +432,8 @@ def case_close(*, case: Case, acting_user, message: str) -> Case:
     _set_status(case, Status.CLOSED, actor=acting_user, now=now)
     journal_record(actor=acting_user, action=Entry.Action.CASE_CLOSED, case=case,
                    person=case.requester)
-    _notify_resident(case, "case_closed", event=event)
+    extra = case_ended(case, in_closing_email=bool(case.requester_email))
+    _notify_resident(case, "case_closed", event=event, extra=extra)
     return case
 
 
@@ -440,7 +443,10 @@ def case_move(*, case: Case, status: str, user=None, reason: str = "") -> Case:
     The kind's service has already checked who may; this keeps the status rules and timeline."""
     case = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
     if case.status != status:
+        ended = case.is_open and status not in OPEN_STATUSES
         _set_status(case, status, actor=user, now=timezone.now(), reason=reason)
+        if ended:
+            case_ended(case, in_closing_email=False)
     return case
 
 

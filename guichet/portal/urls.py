@@ -12,6 +12,7 @@ from .views import (
     pages,
     procedures,
     reports,
+    satisfaction,
     two_factor,
 )
 
@@ -129,6 +130,8 @@ urlpatterns = [
     path("compte/notifications/preferences/", notifications.preferences,
          name="notification_preferences"),
     path("charte-reseaux-sociaux/", pages.social_charter, name="social_charter"),
+    path("satisfaction/<str:signed>/<int:score>/", satisfaction.satisfaction,
+         name="satisfaction"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("donnees-personnelles/", pages.privacy, name="privacy"),
 ]
