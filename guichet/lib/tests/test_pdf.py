@@ -86,6 +86,16 @@ def _demo_piece(request):
     return pdf_file("Facture d'électricité").read(), "Facture d'électricité"
 
 
+def _stats_monthly(request):
+    from guichet.stats.selectors import Period
+    from guichet.stats.services import monthly_report_pdf
+
+    unit = request.getfixturevalue("unit")
+    period = Period.month(2026, 3)
+    return (monthly_report_pdf(unit=unit, period=period),
+            f"Rapport mensuel — {unit.name} — {period.label}")
+
+
 # Every function that writes a PDF, with how to get one and the title it must carry.
 PRODUCERS = {
     "guichet.portal.receipt.receipt_pdf_bytes": _receipt,
@@ -94,6 +104,7 @@ PRODUCERS = {
     "guichet.procedures.documents.decision_pdf": _decision,
     "guichet.procedures.documents.implicit_attestation_pdf": _implicit_attestation,
     "guichet.demo.procedures.pdf_file": _demo_piece,
+    "guichet.stats.services.monthly_report_pdf": _stats_monthly,
 }
 # Those that lay out label/value rows: a table whose labels are row headers.
 WITH_ROWS = {"guichet.portal.receipt.receipt_pdf_bytes",
