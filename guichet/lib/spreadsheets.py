@@ -83,3 +83,33 @@ _ODS_HEAD = (
     'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
     'office:version="1.2"><office:body><office:spreadsheet><table:table table:name={name}>')
 _ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+
+
+def spreadsheet_save(rows: Iterable, *, fmt: str, sheet: str, field, name: str) -> int:
+    """Write `rows` in `fmt` to a temporary file, save it into the FileField `field` under
+    `name` (the model is not saved) and return the number of rows after the header. The rows
+    are consumed lazily: an export of a million cases never sits in memory."""
+    import io
+    import tempfile
+
+    from django.core.files import File
+
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    with tempfile.TemporaryFile() as handle:
+        if fmt == "csv":
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            WRITERS[fmt](counted(), text, sheet=sheet)
+            text.flush()
+            text.detach()
+        else:
+            WRITERS[fmt](counted(), handle, sheet=sheet)
+        handle.seek(0)
+        field.save(name, File(handle), save=False)
+    return max(0, count - 1)

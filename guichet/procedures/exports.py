@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from guichet.lib.spreadsheets import WRITERS
+from guichet.lib.spreadsheets import spreadsheet_save
 
 from . import definition as definitions
 from .fields import DISPLAY_ONLY, display
@@ -30,44 +30,21 @@ def export_rows(procedure, submissions) -> Iterator[list[str]]:
 def export_run(*, export_id: int) -> None:
     """Write the export file (called by the worker). The requester's permissions are applied
     again: an agent who lost access to the unit gets an empty file."""
-    import io
-    import tempfile
-
-    from django.core.files import File
-
     from .models import Export
     from .selectors import submissions_filtered
 
     export = Export.objects.select_related("procedure", "requested_by").get(pk=export_id)
     items = submissions_filtered(export.requested_by, export.procedure, export.params)
-    counted = _Counter(export_rows(export.procedure, items))
-    writer = WRITERS[export.fmt]
     try:
-        with tempfile.TemporaryFile() as handle:
-            if export.fmt == "csv":
-                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-                writer(counted, text, sheet="Dossiers")
-                text.flush()
-                text.detach()
-            else:
-                writer(counted, handle, sheet="Dossiers")
-            handle.seek(0)
-            export.file.save(f"dossiers-{export.procedure.slug}-{export.pk}.{export.fmt}",
-                             File(handle), save=False)
+        rows = spreadsheet_save(
+            export_rows(export.procedure, items), fmt=export.fmt, sheet="Dossiers",
+            field=export.file, name=f"dossiers-{export.procedure.slug}-{export.pk}.{export.fmt}")
     except Exception:
         Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED,
                                                    finished_at=timezone.now())
         raise
-    export.status, export.rows = Export.Status.DONE, max(0, counted.count - 1)
+    export.status, export.rows = Export.Status.DONE, rows
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "rows", "finished_at"])
 
 
-class _Counter:
-    def __init__(self, rows):
-        self.rows, self.count = rows, 0
-
-    def __iter__(self):
-        for row in self.rows:
-            self.count += 1
-            yield row

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
-import tempfile
 
 from django.conf import settings
 from django.db import transaction
@@ -114,30 +112,19 @@ def inbox_export_run(*, export_id: int) -> InboxExport:
     """Write the export to a temporary file row by row, then store it (called by the worker).
     The requester's rights are applied as they are now: an agent who left a unit no longer
     exports its cases."""
-    from django.core.files import File
-
-    from guichet.lib.spreadsheets import WRITERS
+    from guichet.lib.spreadsheets import spreadsheet_save
 
     export = InboxExport.objects.select_related("requested_by").get(pk=export_id)
-    counter = _Counter(inbox_export_rows(export.requested_by, export.filters))
-    writer = WRITERS[export.fmt]
     try:
-        with tempfile.TemporaryFile() as handle:
-            if export.fmt == "csv":
-                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-                writer(counter, text, sheet="Demandes")
-                text.flush()
-                text.detach()
-            else:
-                writer(counter, handle, sheet="Demandes")
-            handle.seek(0)
-            export.file.save(f"demandes-{export.pk}-{export.key[:8]}.{export.fmt}",
-                             File(handle), save=False)
+        rows = spreadsheet_save(
+            inbox_export_rows(export.requested_by, export.filters), fmt=export.fmt,
+            sheet="Demandes", field=export.file,
+            name=f"demandes-{export.pk}-{export.key[:8]}.{export.fmt}")
     except Exception:
         InboxExport.objects.filter(pk=export.pk).update(status=InboxExport.Status.FAILED,
                                                         finished_at=timezone.now())
         raise
-    export.status, export.rows = InboxExport.Status.DONE, max(0, counter.count - 1)
+    export.status, export.rows = InboxExport.Status.DONE, rows
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "rows", "finished_at"])
     return export
@@ -157,14 +144,6 @@ def inbox_exports_expire(*, now: dt.datetime | None = None) -> int:
     return count
 
 
-class _Counter:
-    def __init__(self, rows):
-        self.rows, self.count = rows, 0
-
-    def __iter__(self):
-        for row in self.rows:
-            self.count += 1
-            yield row
 
 
 # Monthly reports ------------------------------------------------------------------------------
