@@ -1,6 +1,8 @@
 """The outbox: a notification is a row written in the same transaction as what caused it,
 delivered later by the worker, with every attempt recorded."""
 
+import base64
+import secrets
 import uuid
 
 from django.db import models
@@ -172,3 +174,108 @@ class InAppItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Outgoing webhooks ---------------------------------------------------------------------
+
+class WebhookEvent(models.TextChoices):
+    """What an endpoint may subscribe to; the value is the `type` of the payload."""
+
+    CASE_CREATED = "case.created", "Demande enregistrée"
+    CASE_UPDATED = "case.updated", "Demande modifiée (statut, service)"
+    CASE_CLOSED = "case.closed", "Demande close"
+    REPORT_CREATED = "report.created", "Signalement reçu"
+    REPORT_RESOLVED = "report.resolved", "Signalement résolu"
+    SUBMISSION_FILED = "submission.filed", "Dossier de démarche déposé"
+    SUBMISSION_DECIDED = "submission.decided", "Décision sur un dossier de démarche"
+    APPOINTMENT_BOOKED = "appointment.booked", "Rendez-vous pris"
+    APPOINTMENT_CANCELLED = "appointment.cancelled", "Rendez-vous annulé"
+    BOOKING_PAID = "booking.paid", "Réservation payée"
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of a collectivité's other software that hears about its events, signed with its
+    own secret. Disabled by the worker after too many failures in a row."""
+
+    organisation = models.ForeignKey("organisations.Organisation", verbose_name="collectivité",
+                                     on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField("adresse (URL)", max_length=500)
+    description = models.CharField("description", max_length=200, blank=True)
+    # Kept in clear: the worker needs it to sign; shown once, when the endpoint is created.
+    secret = models.CharField("secret", max_length=100, default=new_webhook_secret,
+                              editable=False)
+    events = models.JSONField("événements", default=list)
+    is_active = models.BooleanField("actif", default=True)
+    disabled_reason = models.CharField("motif de désactivation", max_length=300, blank=True)
+    disabled_at = models.DateTimeField("désactivé le", null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField("échecs consécutifs", default=0)
+    created_by = models.ForeignKey("accounts.User", verbose_name="créé par", null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "webhook"
+        ordering = ["-is_active", "url", "pk"]
+        indexes = [models.Index(fields=["organisation", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        labels = dict(WebhookEvent.choices)
+        return [labels.get(event, event) for event in self.events]
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: written in the transaction of the event, sent by the worker
+    under a lease (like `Notification`), retried with backoff, kept as the delivery log."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        SUCCEEDED = "succeeded", "Livré"
+        FAILED = "failed", "Refusé (sans nouvel essai)"
+        ABANDONED = "abandoned", "Abandonné après trois jours"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE,
+                                 related_name="deliveries")
+    # The `webhook-id` header: the same on every attempt and for every endpoint of one event,
+    # so that a receiver can drop a copy.
+    event_id = models.CharField("identifiant", max_length=40)
+    event_type = models.CharField("événement", max_length=30, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField("état", max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("essais", default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # After this time a failed attempt is final (abandoned); a manual replay opens a new window.
+    retry_until = models.DateTimeField(null=True, blank=True)
+    # The lease, as for notifications: the worker owns the row until `claimed_until`.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField("code HTTP", null=True, blank=True)
+    last_response_ms = models.PositiveIntegerField("temps de réponse (ms)", null=True,
+                                                   blank=True)
+    last_error = models.TextField("dernière erreur", blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    last_attempt_at = models.DateTimeField("dernier essai", null=True, blank=True)
+    delivered_at = models.DateTimeField("livré le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi de webhook"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event_id"],
+                                               name="webhook_event_once_per_endpoint")]
+        indexes = [
+            # The due scan reads only pending rows.
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"),
+                         name="webhook_delivery_due"),
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id} → {self.endpoint_id}"
