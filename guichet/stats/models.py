@@ -88,6 +88,12 @@ class DailyStatBase(models.Model):
     closed_in_sla = models.PositiveIntegerField(default=0)
     transferred = models.PositiveIntegerField(default=0)
     reopened = models.PositiveIntegerField(default=0)
+    # Satisfaction after the case ended (guichet.surveys): asked, answered, answered 4 or 5
+    # out of 5, and the sum of the scores (mean = sum / answered).
+    sat_asked = models.PositiveIntegerField("satisfaction demandée", default=0)
+    sat_answered = models.PositiveIntegerField("satisfaction répondue", default=0)
+    sat_satisfied = models.PositiveIntegerField("satisfaits (4 ou 5 sur 5)", default=0)
+    sat_score = models.PositiveIntegerField("somme des notes", default=0)
 
     class Meta:
         abstract = True
@@ -99,9 +105,10 @@ for _name, _field in {**_histogram("first_h", "première réponse"),
 
 FIRST_FIELDS = [f"first_h{i}" for i in range(BUCKETS)]
 CLOSE_FIELDS = [f"close_h{i}" for i in range(BUCKETS)]
+SATISFACTION_FIELDS = ["sat_asked", "sat_answered", "sat_satisfied", "sat_score"]
 COUNT_FIELDS = ["created", "open_now", "answered", "answered_in_sla", "answered_in_48",
                 "answered_in_96", "closed", "closed_in_sla", "transferred", "reopened",
-                *FIRST_FIELDS, *CLOSE_FIELDS]
+                *FIRST_FIELDS, *CLOSE_FIELDS, *SATISFACTION_FIELDS]
 
 
 class DailyStat(DailyStatBase):

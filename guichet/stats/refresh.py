@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 
 from guichet.cases.models import OPEN_STATUSES, Case, Event, Status
 from guichet.lib.business_time import PARIS
@@ -28,6 +29,7 @@ CASE_COLUMNS = (
     "submission__procedure__slug", "submission__procedure__title", "submission__state",
     "submission__implicit_decided_at", "submission__procedure__implicit",
     "appointment__type__slug", "appointment__type__name", "appointment__status",
+    "satisfaction__pk", "satisfaction__score",
 )
 
 
@@ -128,6 +130,13 @@ def _add(stat: DailyStat, row: dict, calendar, transferred: set, reopened: set) 
         setattr(stat, field, getattr(stat, field) + 1)
     stat.transferred += row["pk"] in transferred
     stat.reopened += row["pk"] in reopened
+    if row["satisfaction__pk"]:
+        stat.sat_asked += 1
+        score = row["satisfaction__score"]
+        if score:
+            stat.sat_answered += 1
+            stat.sat_satisfied += score >= 4
+            stat.sat_score += score
 
 
 def days_rewrite(days, *, progress=None) -> int:
@@ -155,6 +164,13 @@ def changed_days(since: dt.datetime | None) -> set[dt.date]:
 
         days |= {moment.date() for moment in Case.objects.filter(
             submission__in=Submission.objects.filter(updated_at__gte=since)).datetimes(
+            "created_at", "day", tzinfo=PARIS)}
+        # A satisfaction answered (or asked) later than its case last changed.
+        from guichet.surveys.models import SatisfactionRequest
+
+        changed = SatisfactionRequest.objects.filter(
+            Q(answered_at__gte=since) | Q(created_at__gte=since)).values("case_id")
+        days |= {moment.date() for moment in Case.objects.filter(pk__in=changed).datetimes(
             "created_at", "day", tzinfo=PARIS)}
         # Days whose aggregates exist but whose cases are gone (merged, deleted, anonymised).
     return days

@@ -23,7 +23,15 @@ from guichet.cases.models import OPEN_STATUSES, Case, Channel
 from guichet.cases.selectors import agent_unit_ids
 from guichet.organisations.models import Organisation, Unit
 
-from .models import BUCKET_EDGES, CLOSE_FIELDS, COUNT_FIELDS, FIRST_FIELDS, DailyStat, StatsAccess
+from .models import (
+    BUCKET_EDGES,
+    CLOSE_FIELDS,
+    COUNT_FIELDS,
+    FIRST_FIELDS,
+    SATISFACTION_FIELDS,
+    DailyStat,
+    StatsAccess,
+)
 
 MIN_CELL = 5
 HIDDEN = "moins de 5"
@@ -79,9 +87,7 @@ def stats_scope(user) -> Scope:
     if user.is_superuser:
         chosen = units
     else:
-        memberships = list(Membership.objects.filter(
-            user=user, role__in=[Membership.Role.MANAGER, Membership.Role.ADMIN])
-            .values_list("unit_id", "role", "unit__organisation_id"))
+        memberships = user.membership_rows()
         unit_ids = {u for u, role, _ in memberships if role == Membership.Role.MANAGER}
         orgs = {o for _, role, o in memberships if role == Membership.Role.ADMIN}
         orgs |= set(StatsAccess.objects.filter(user=user).values_list("organisation_id",
@@ -395,10 +401,112 @@ def organisation_names(ids: Iterable[int]) -> dict[int, str]:
                 .values_list("pk", "name"))
 
 
-def satisfaction(unit_ids: Iterable[int], period: Period) -> dict | None:
-    """Satisfaction after closure, once the surveys app measures it: it will return
-    {"answers": n, "satisfied": share}. None until then (pages say it is not measured yet)."""
-    return None
+@dataclass
+class SatisfactionLine:
+    label: str
+    asked: int
+    answered: int
+    satisfied: int
+    score: int
+    merged: int = 0
+
+    @property
+    def hidden(self) -> bool:
+        return self.answered < MIN_CELL
+
+    def cells(self) -> dict[str, str]:
+        """What a line shows; under MIN_CELL answers, nothing but « moins de 5 »."""
+        if self.hidden:
+            return {"answered": HIDDEN if self.answered else "0", "rate": "—",
+                    "satisfied": "—", "mean": "—"}
+        return {"answered": str(self.answered),
+                "rate": percent_label(self.answered, self.asked),
+                "satisfied": percent_label(self.satisfied, self.answered),
+                "mean": f"{self.score / self.answered:.1f}".replace(".", ",") + " / 5"}
+
+    @property
+    def satisfied_share(self) -> float | None:
+        return None if self.hidden else self.satisfied / self.answered
+
+
+def _sat_line(label: str, sums: dict) -> SatisfactionLine:
+    return SatisfactionLine(label, sums.get("sat_asked") or 0, sums.get("sat_answered") or 0,
+                            sums.get("sat_satisfied") or 0, sums.get("sat_score") or 0)
+
+
+def _sat_breakdown(rows: Iterable[dict], key: Callable[[dict], object],
+                   label: Callable[[object], str]) -> list[SatisfactionLine]:
+    """Lines by `key`, most answers first; a line under MIN_CELL answers is merged into
+    « Autres », itself hidden while still under MIN_CELL."""
+    groups: dict[object, dict] = {}
+    for row in rows:
+        if not row.get("sat_asked"):
+            continue
+        sums = groups.setdefault(key(row), dict.fromkeys(SATISFACTION_FIELDS, 0))
+        for name in SATISFACTION_FIELDS:
+            sums[name] += row.get(name) or 0
+    shown, others, merged = [], dict.fromkeys(SATISFACTION_FIELDS, 0), 0
+    for value, sums in groups.items():
+        if sums["sat_answered"] < MIN_CELL:
+            for name in SATISFACTION_FIELDS:
+                others[name] += sums[name]
+            merged += 1
+        else:
+            shown.append(_sat_line(label(value), sums))
+    shown.sort(key=lambda line: (-line.answered, line.label))
+    if merged:
+        line = _sat_line(f"Autres ({merged} regroupé{'s' if merged > 1 else ''}, moins de 5 "
+                         "réponses chacun)", others)
+        line.merged = merged
+        shown.append(line)
+    return shown
+
+
+def satisfaction_months(unit_ids: Iterable[int], months: list[Period]) -> list[dict]:
+    """Satisfaction per month of receipt (oldest first), one query."""
+    start = min(p.start for p in months)
+    end = max(p.end for p in months)
+    found = {}
+    for row in (DailyStat.objects.filter(unit_id__in=list(unit_ids), day__gte=start,
+                                         day__lt=end, sat_asked__gt=0)
+                .annotate(month=TruncMonth("day")).values("month")
+                .annotate(**{f: Sum(f) for f in SATISFACTION_FIELDS}).order_by()):
+        month = row["month"]
+        found[month.date() if isinstance(month, dt.datetime) else month] = row
+    return [{"period": period, "line": _sat_line(period.label, found.get(period.start, {}))}
+            for period in sorted(months, key=lambda p: p.start)]
+
+
+def satisfaction(unit_ids: Iterable[int], period: Period, rows: list[dict] | None = None,
+                 months: list[Period] | None = None) -> dict | None:
+    """Satisfaction after closure (guichet.surveys, summed into the daily aggregates by
+    `stats_refresh`) for the cases received in the period: answers, share satisfied (4 or 5 out
+    of 5), mean score, response rate, by unit, kind and channel, and per month over `months`.
+    None when nobody was asked (pages say it is not measured)."""
+    unit_ids = list(unit_ids)
+    rows = period_rows(unit_ids, period) if rows is None else rows
+    overall = _sat_line("Ensemble", {name: sum(r.get(name) or 0 for r in rows)
+                                     for name in SATISFACTION_FIELDS})
+    if not overall.asked:
+        return None
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={r["unit_id"] for r in rows
+                                                           if r.get("sat_asked")})}
+    by_unit = _sat_breakdown(rows, lambda r: r["unit_id"],
+                             lambda v: units[v].name if v in units else "Service supprimé")
+    by_kind = _sat_breakdown(rows, lambda r: r["kind"], kind_label)
+    by_channel = _sat_breakdown(rows, lambda r: r["channel"], channel_label)
+    by_month = satisfaction_months(unit_ids, months) if months else []
+    return {
+        "overall": overall, "cells": overall.cells(), "hidden": overall.hidden,
+        "answers": overall.answered, "satisfied": overall.cells()["satisfied"],
+        "by_unit": by_unit, "by_kind": by_kind, "by_channel": by_channel, "by_month": by_month,
+        # (title, first column, lines, export name) for the pages' tables.
+        "tables": [("par service", "Service", by_unit, "satisfaction-services"),
+                   ("par type de demande", "Type", by_kind, "satisfaction-types"),
+                   ("par canal", "Canal", by_channel, "satisfaction-canaux"),
+                   ("par mois de réception", "Mois", [m["line"] for m in by_month],
+                    "satisfaction-mois")],
+    }
 
 
 # The public page « Nos engagements » ------------------------------------------------------------
@@ -423,7 +531,7 @@ def public_commitments(organisation: Organisation, today: dt.date | None = None)
     overall = total(rows)
     return {"organisation": organisation, "period": period, "units": lines,
             "overall": overall, "cells": overall.cells(),
-            "satisfaction": satisfaction([u.pk for u in units], period)}
+            "satisfaction": satisfaction([u.pk for u in units], period, rows, months)}
 
 
 # The dashboard ----------------------------------------------------------------------------------
@@ -545,7 +653,7 @@ def dashboard(*, scope: Scope, unit_ids: set[int], period: Period, compare: Peri
         "breakdowns": breakdowns,
         "appointments": outcome_cells(rows, "appointment", APPOINTMENT_OUTCOMES),
         "procedures": outcome_cells(rows, "procedure", PROCEDURE_OUTCOMES),
-        "satisfaction": satisfaction(unit_ids, period),
+        "satisfaction": satisfaction(unit_ids, period, rows, months[:12]),
     }
 
 

@@ -21,7 +21,10 @@ BREAKDOWNS = {
     "signalements": ("report_category", "Signalements par catégorie", "Catégorie"),
     "signalements-communes": ("report_commune", "Signalements par commune", "Commune"),
 }
-TABLES = ("chiffres", "evolution", "stock", "retards", *BREAKDOWNS, "rendez-vous", "demarches")
+SATISFACTION = {"satisfaction-services": "par service", "satisfaction-types": "par type de demande",
+                "satisfaction-canaux": "par canal", "satisfaction-mois": "par mois de réception"}
+TABLES = ("chiffres", "evolution", "stock", "retards", *BREAKDOWNS, "rendez-vous", "demarches",
+          *SATISFACTION)
 
 
 def table(name: str, data: dict) -> tuple[str, list[list[str]]]:
@@ -52,4 +55,13 @@ def table(name: str, data: dict) -> tuple[str, list[list[str]]]:
     if name == "demarches":
         return "Démarches en ligne", [["Dossiers", "Nombre"]] + [
             [c["label"], c["shown"]] for c in data["procedures"]]
+    if name in SATISFACTION:
+        sat = data["satisfaction"]
+        found = [t for t in (sat["tables"] if sat else []) if t[3] == name]
+        title, first, lines = (found[0][:3] if found else (SATISFACTION[name], "", []))
+        return f"Satisfaction {title}", [
+            [first or "Groupe", "Réponses", "Taux de réponse", "Satisfaits (4 ou 5 sur 5)",
+             "Note moyenne"]] + [
+            [line.label, *[line.cells()[c] for c in ("answered", "rate", "satisfied", "mean")]]
+            for line in lines]
     raise KeyError(name)

@@ -177,6 +177,11 @@ class Answer(models.Model):
             models.Index(fields=["survey", "question", "row", "choice"],
                          name="survey_answer_group"),
             models.Index(fields=["survey", "submitted_at"], name="survey_answer_date"),
+            # The open answers of one question, newest first, searched: on PostgreSQL read
+            # from the index alone (the texts are among a million other items on disk).
+            models.Index(fields=["survey", "question", "-submitted_at"],
+                         include=["id", "text", "channel", "place", "late"],
+                         condition=~models.Q(text=""), name="survey_answer_open"),
         ]
 
     def __str__(self) -> str:
@@ -216,3 +221,31 @@ class SatisfactionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} : {self.score or '—'}"
+
+
+class AnswerTally(models.Model):
+    """The answer items counted per question, option, channel, place and day: what the
+    results page adds up (a few thousand rows at most) instead of grouping every item (over a
+    million at 100,000 responses). Kept by `response_submit` in the response's transaction
+    (one INSERT … ON CONFLICT DO UPDATE), rebuilt from the items by `tallies_rebuild`."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=40)
+    row = models.CharField(max_length=200, blank=True)
+    choice = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    place = models.CharField(max_length=120, blank=True)
+    day = models.DateField()
+    late = models.BooleanField(default=False)
+    n = models.PositiveIntegerField(default=0)
+    firsts = models.PositiveIntegerField(default=0)
+    number_sum = models.FloatField(default=0)
+    number_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["survey", "question", "row", "choice", "channel", "place", "day", "late"],
+            name="one_tally_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.question} {self.row} {self.choice}: {self.n}"

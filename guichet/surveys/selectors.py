@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from guichet.accounts.models import Membership
 from guichet.accounts.two_factor import agent_rights_suspended
@@ -15,7 +16,7 @@ from guichet.organisations.models import Unit
 from guichet.procedures.fields import display
 
 from . import questions as q
-from .models import Answer, Channel, Response, SatisfactionRequest, Survey
+from .models import Answer, AnswerTally, Channel, Invitation, Response, SatisfactionRequest, Survey
 
 BUILDER_ROLES = (Membership.Role.AGENT, Membership.Role.MANAGER, Membership.Role.ADMIN)
 MANAGER_ROLES = (Membership.Role.MANAGER, Membership.Role.ADMIN)
@@ -42,9 +43,12 @@ def managed_units(user) -> QuerySet[Unit]:
 
 
 def surveys_for_agent(user) -> QuerySet[Survey]:
+    # Counted from the tallies (a few hundred rows per questionnaire), not the responses.
+    counted = (AnswerTally.objects.filter(survey=OuterRef("pk"), question="").order_by()
+               .values("survey").annotate(total=Sum("n")).values("total"))
     return (Survey.objects.filter(unit__in=survey_units(user))
             .select_related("unit", "organisation")
-            .annotate(response_count=Count("responses")))
+            .annotate(response_count=Coalesce(Subquery(counted), 0)))
 
 
 def survey_for_agent(user, pk: int) -> Survey | None:
@@ -65,6 +69,20 @@ class Filters:
 
     def responses(self, survey: Survey) -> QuerySet[Response]:
         return self._apply(Response.objects.filter(survey=survey))
+
+    def tallies(self, survey: Survey) -> QuerySet[AnswerTally]:
+        qs = AnswerTally.objects.filter(survey=survey)
+        if self.channel:
+            qs = qs.filter(channel=self.channel)
+        if self.place:
+            qs = qs.filter(place=self.place)
+        if self.since:
+            qs = qs.filter(day__gte=self.since)
+        if self.until:
+            qs = qs.filter(day__lte=self.until)
+        if not self.include_late:
+            qs = qs.filter(late=False)
+        return qs
 
     def _apply(self, qs):
         if self.channel:
@@ -111,12 +129,15 @@ def _bars(options: list[str], counts: dict[str, int], total: int,
 
 
 def survey_results(survey: Survey, filters: Filters | None = None) -> list[QuestionResult]:
-    """Every question's aggregates from ONE grouped query over the answer items: counts per
-    option (per matrix row), respondents per question, mean of scores, numbers and ranks."""
+    """Every question's aggregates from ONE grouped query over the answer tallies (the items
+    already counted per option, channel, place and day): counts per option (per matrix row),
+    respondents per question, mean of scores, numbers and ranks."""
     filters = filters or Filters()
     groups: dict[str, list[dict]] = {}
-    for row in (filters.answers(survey).order_by().values("question", "row", "choice")
-                .annotate(n=Count("id"), firsts=Sum("first"), mean=Avg("number"))):
+    for row in (filters.tallies(survey).order_by().values("question", "row", "choice")
+                .annotate(n=Sum("n"), firsts=Sum("firsts"), number_sum=Sum("number_sum"),
+                          number_n=Sum("number_n"))):
+        row["mean"] = row["number_sum"] / row["number_n"] if row["number_n"] else None
         groups.setdefault(row["question"], []).append(row)
     results = []
     for question in q.all_questions(survey.definition):
@@ -167,6 +188,13 @@ def survey_results(survey: Survey, filters: Filters | None = None) -> list[Quest
             result.open_count = result.respondents
         results.append(result)
     return results
+
+
+def response_counts(survey: Survey, filters: Filters | None = None) -> dict[str, int]:
+    """Responses per channel under the filters, from the tallies (no scan of the
+    responses)."""
+    return dict((filters or Filters()).tallies(survey).filter(question="").order_by()
+                .values_list("channel").annotate(total=Sum("n")))
 
 
 def survey_places(survey: Survey) -> list[str]:
@@ -241,3 +269,44 @@ def satisfaction_follow_ups(units) -> QuerySet[SatisfactionRequest]:
     return (SatisfactionRequest.objects.filter(unit__in=units,
                                                follow_up=SatisfactionRequest.FollowUp.OPEN)
             .select_related("case", "unit").order_by("answered_at"))
+
+
+# --- Resident side ----------------------------------------------------------------------------
+
+def open_surveys() -> QuerySet[Survey]:
+    """Questionnaires anyone may answer now from their public link, closing soonest first."""
+    now = timezone.now()
+    return (Survey.objects.filter(status=Survey.Status.OPEN)
+            .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+            .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+            .select_related("organisation")
+            .order_by(F("closes_at").asc(nulls_last=True), "-created_at", "pk"))
+
+
+def published_syntheses() -> QuerySet[Survey]:
+    return (Survey.objects.filter(synthesis_published_at__isnull=False)
+            .select_related("organisation").order_by("-synthesis_published_at", "-pk"))
+
+
+def synthesis_results(survey: Survey) -> list[QuestionResult]:
+    """The results the collectivité chose to publish, on-time answers only."""
+    shown = set(survey.shown_questions or [])
+    return [r for r in survey_results(survey) if r.question["key"] in shown]
+
+
+def waiting_for_resident(user) -> dict:
+    """What a signed-in resident is asked for and has not given yet: their opinion on their
+    ended cases, and the questionnaires they were invited to that are still open."""
+    if not user.is_authenticated:
+        return {"satisfaction": [], "invitations": []}
+    now = timezone.now()
+    satisfaction = list(
+        SatisfactionRequest.objects.filter(case__requester=user, answered_at__isnull=True)
+        .select_related("case", "unit").order_by("-created_at")[:10])
+    invitations = list(
+        Invitation.objects.filter(Q(user=user) | Q(email__iexact=user.email),
+                                  answered_at__isnull=True, survey__status=Survey.Status.OPEN)
+        .filter(Q(survey__opens_at__isnull=True) | Q(survey__opens_at__lte=now))
+        .filter(Q(survey__closes_at__isnull=True) | Q(survey__closes_at__gt=now))
+        .select_related("survey__organisation").order_by("survey__closes_at", "-sent_at")[:10])
+    return {"satisfaction": satisfaction, "invitations": invitations}

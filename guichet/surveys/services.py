@@ -9,7 +9,7 @@ import datetime as dt
 import uuid as uuid_module
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,7 +21,16 @@ from guichet.notifications.services import notification_queue
 
 from . import questions as q
 from . import segments
-from .models import Answer, Channel, Invitation, Kiosk, Response, SatisfactionRequest, Survey
+from .models import (
+    Answer,
+    AnswerTally,
+    Channel,
+    Invitation,
+    Kiosk,
+    Response,
+    SatisfactionRequest,
+    Survey,
+)
 
 
 class SurveyError(Exception):
@@ -57,11 +66,15 @@ def survey_create(*, unit, title: str, acting_user, intro: str = "",
 
 @transaction.atomic
 def survey_update(*, survey: Survey, acting_user, **fields) -> Survey:
-    allowed = {"title", "intro", "audience", "opens_at", "closes_at"}
+    """The settings of a questionnaire; a change of unit moves it to that unit's
+    collectivité (the caller checks the agent may choose that unit)."""
+    allowed = {"title", "intro", "audience", "opens_at", "closes_at", "unit"}
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(name)
         setattr(survey, name, value)
+    if "unit" in fields:
+        survey.organisation = survey.unit.organisation
     survey.save()
     _journal(acting_user, survey, "settings")
     return survey
@@ -143,6 +156,53 @@ def survey_question_delete(*, survey: Survey, key: str, acting_user) -> Survey:
 
 
 @transaction.atomic
+def survey_question_move(*, survey: Survey, key: str, direction: str,
+                         acting_user) -> Survey:
+    """Move a question one place up or down within its page, or onto the end of the previous
+    page / the start of the next one at a page's edge. A question never moves above the
+    question its condition depends on (the condition would then look at a later answer)."""
+    if direction not in ("up", "down"):
+        raise SurveyError("Sens de déplacement inconnu.")
+    survey = _locked(survey)
+    definition = copy.deepcopy(survey.definition)
+    flat = [(p, f) for p, page in enumerate(q.pages(definition)) for f in page["fields"]]
+    index = next((i for i, (_, f) in enumerate(flat) if f["key"] == key), None)
+    if index is None:
+        raise SurveyError("Cette question n'existe pas.")
+    page_index, question = flat[index]
+    pages = q.pages(definition)
+    position = pages[page_index]["fields"].index(question)
+    if direction == "up":
+        if position > 0:
+            fields = pages[page_index]["fields"]
+            fields[position - 1], fields[position] = fields[position], fields[position - 1]
+        elif page_index > 0:
+            pages[page_index]["fields"].pop(0)
+            pages[page_index - 1]["fields"].append(question)
+        else:
+            return survey
+    else:
+        fields = pages[page_index]["fields"]
+        if position < len(fields) - 1:
+            fields[position + 1], fields[position] = fields[position], fields[position + 1]
+        elif page_index < len(pages) - 1:
+            fields.pop()
+            pages[page_index + 1]["fields"].insert(0, question)
+        else:
+            return survey
+    def misplaced(d):
+        return sum("placé avant" in problem for problem in q.problems(d))
+
+    if misplaced(definition) > misplaced(survey.definition):
+        raise SurveyError("Une question ne peut pas passer avant celle dont dépend sa "
+                          "condition.")
+    survey.definition = definition
+    survey.save(update_fields=["definition"])
+    _journal(acting_user, survey, "question_moved", key=key, direction=direction)
+    return survey
+
+
+@transaction.atomic
 def survey_open(*, survey: Survey, acting_user) -> Survey:
     survey = _locked(survey)
     if survey.status == Survey.Status.OPEN:
@@ -189,6 +249,63 @@ def _items(survey: Survey, response: Response) -> list[Answer]:
     return rows
 
 
+TALLY_KEY = ("question", "row", "choice", "channel", "place", "day", "late")
+
+
+def _tally(survey: Survey, response: Response, items: list[Answer]) -> None:
+    """Add one response and its items to the tallies, in one statement (an upsert: two
+    responses at once add up, neither overwrites the other). The response itself is counted
+    under the empty question key, so that counting responses needs no scan either."""
+    groups: dict[tuple, list] = {
+        ("", "", "", response.channel, response.place,
+         timezone.localdate(response.submitted_at), response.late): [1, 1, 0.0, 0]}
+    for item in items:
+        day = timezone.localdate(item.submitted_at)
+        key = (item.question, item.row, item.choice, item.channel, item.place, day, item.late)
+        totals = groups.setdefault(key, [0, 0, 0.0, 0])
+        totals[0] += 1
+        totals[1] += item.first
+        if item.number is not None:
+            totals[2] += item.number
+            totals[3] += 1
+    quote = connection.ops.quote_name
+    table = quote(AnswerTally._meta.db_table)
+    columns = ["survey_id", *TALLY_KEY, "n", "firsts", "number_sum", "number_n"]
+    summed = ["n", "firsts", "number_sum", "number_n"]
+    sql = (f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES "
+           + ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(groups))
+           + f" ON CONFLICT ({', '.join(quote(c) for c in ['survey_id', *TALLY_KEY])}) "
+           "DO UPDATE SET " + ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}"
+                                        for c in summed))
+    params = [value for key, totals in groups.items() for value in (survey.pk, *key, *totals)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@transaction.atomic
+def tallies_rebuild(*, survey: Survey) -> int:
+    """The tallies of a questionnaire recomputed from its answer items (after a bulk load or
+    a repair). Returns how many tally rows there are."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncDate
+
+    AnswerTally.objects.filter(survey=survey).delete()
+    rows = (Answer.objects.filter(survey=survey).order_by()
+            .annotate(day=TruncDate("submitted_at"))
+            .values(*TALLY_KEY).annotate(n=Count("id"), firsts=Sum("first"),
+                                         number_sum=Sum("number"), number_n=Count("number")))
+    tallies = [AnswerTally(survey=survey, **{**row, "firsts": row["firsts"] or 0,
+                                             "number_sum": row["number_sum"] or 0.0})
+               for row in rows.iterator(5000)]
+    responses = (Response.objects.filter(survey=survey).order_by()
+                 .annotate(day=TruncDate("submitted_at"))
+                 .values("channel", "place", "day", "late").annotate(n=Count("id")))
+    tallies += [AnswerTally(survey=survey, question="", row="", choice="", firsts=row["n"],
+                            **row) for row in responses]
+    AnswerTally.objects.bulk_create(tallies, batch_size=5000)
+    return len(tallies)
+
+
 def response_submit(*, survey: Survey, answers: dict, channel: str, user=None,
                     invitation: Invitation | None = None, kiosk: Kiosk | None = None,
                     client_uuid=None, contact_email: str = "",
@@ -224,7 +341,9 @@ def response_submit(*, survey: Survey, answers: dict, channel: str, user=None,
                 client_uuid=client_uuid, answers=q.prune(survey.definition, answers),
                 submitted_at=submitted, late=not survey.accepting(now),
                 contact_email="" if kiosk else contact_email.strip()[:254])
-            Answer.objects.bulk_create(_items(survey, response))
+            items = _items(survey, response)
+            Answer.objects.bulk_create(items)
+            _tally(survey, response, items)
             if invitation is not None:
                 invitation.answered_at = now
                 invitation.save(update_fields=["answered_at"])
@@ -276,7 +395,8 @@ def invitations_remind(*, survey: Survey, acting_user) -> int:
     """One reminder to each invitation not answered yet and never reminded."""
     if not survey.accepting():
         raise SurveyError("Le questionnaire n'est pas ouvert : aucune relance n'est envoyée.")
-    pending = list(survey.invitations.select_for_update().filter(
+    # `of`: PostgreSQL cannot lock the nullable side of the outer join to the user.
+    pending = list(survey.invitations.select_for_update(of=("self",)).filter(
         answered_at__isnull=True, reminded_at__isnull=True).select_related("user"))
     now = timezone.now()
     for invitation in pending:
@@ -403,4 +523,5 @@ __all__ = ["Channel", "satisfaction_follow_up_done", "satisfaction_on_case_ended
            "satisfaction_record", "SurveyError", "invitations_remind", "invitations_send",
            "kiosk_create", "response_submit", "survey_close", "survey_create", "survey_open",
            "survey_page_add", "survey_question_add", "survey_question_delete",
-           "survey_update", "synthesis_publish"]
+           "survey_question_move",
+           "survey_update", "synthesis_publish", "tallies_rebuild"]

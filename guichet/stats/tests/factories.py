@@ -27,3 +27,16 @@ def cases_at(unit, count: int, *, when: dt.datetime | None = None, answered_hour
         Case.objects.filter(pk=case.pk).update(**fields)
         made.append(case)
     return made
+
+
+def satisfaction_answers(cases, scores):
+    """Satisfaction asked after each case and answered with `scores` (None: not answered),
+    through the surveys service."""
+    from guichet.surveys.models import SatisfactionRequest
+    from guichet.surveys.services import satisfaction_record
+
+    for case, score in zip(cases, scores, strict=False):
+        request = SatisfactionRequest.objects.create(case=case, unit=case.unit, kind=case.kind,
+                                                     channel=case.channel)
+        if score is not None:
+            satisfaction_record(request=request, score=score)
