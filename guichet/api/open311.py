@@ -8,6 +8,7 @@ Public reads never carry who filed a report."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from functools import wraps
@@ -21,12 +22,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from guichet.cases.models import Case, Channel
+from guichet.cases.models import OPEN_STATUSES, Case, Channel, Status
 from guichet.lib.geocoding import GeocoderUnavailable, geocode
+from guichet.lib.public_cache import cached
 from guichet.lib.ratelimit import retry_after
 from guichet.organisations.selectors import territory_organisation
 from guichet.reports.models import ApiKey, Category, IdempotentRequest, Report
-from guichet.reports.selectors import open311_status, public_reports
+from guichet.reports.selectors import public_reports
 from guichet.reports.services import (
     ReportError,
     clean_answers,
@@ -159,6 +161,26 @@ def open311_view(*methods: str):
     return decorator
 
 
+def cached_public(request, fmt: str, build) -> HttpResponse:
+    """An anonymous read, from the public pages' cache (guichet.lib.public_cache) when nothing
+    about reports changed since; only successful answers are kept."""
+    def answer():
+        response = build()
+        return (response.content, response["Content-Type"]) if response.status_code == 200 \
+            else response
+
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    key = f"open311:{request.path}:{query}"
+    value = cached("reports", key, answer)
+    if isinstance(value, HttpResponse):
+        return value
+    content, content_type = value
+    response = HttpResponse(content, content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    response.open311 = True
+    return response
+
+
 def _check_characters(request) -> None:
     """Refuse, rather than silently drop, characters that XML cannot carry (PostgreSQL cannot
     store NUL either): what a client sent is filed as it sent it, or not at all, and the client
@@ -229,7 +251,8 @@ def _service(category: Category) -> dict:
 
 @open311_view("GET")
 def services(request, fmt):
-    return render([_service(c) for c in reportable_categories()], fmt, "services")
+    return cached_public(request, fmt, lambda: render(
+        [_service(c) for c in reportable_categories()], fmt, "services"))
 
 
 def _category(service_code: str) -> Category:
@@ -263,28 +286,41 @@ def service_definition(request, service_code, fmt):
 
 # --- Service requests ----------------------------------------------------------------------
 
-def _request(report: Report) -> dict:
-    case = report.case
-    closed = open311_status(case) == "closed"
+REQUEST_FIELDS = ["case__reference", "case__status", "category__name", "category__service_code",
+                  "description", "case__organisation__name", "case__unit__name",
+                  "case__created_at", "case__updated_at", "case__closed_at", "case__resolved_at",
+                  "case__resolution_due_at", "address", "lat", "lon", "media_url"]
+STATUS_LABELS = dict(Status.choices)
+
+
+def _requests(reports) -> list[dict]:
+    """The spec's service requests, read as plain rows in one query (no model instances: a
+    page holds up to a thousand of them)."""
+    return [_request(row) for row in reports.values(*REQUEST_FIELDS)]
+
+
+def _request(row: dict) -> dict:
+    status = row["case__status"]
+    closed = status not in OPEN_STATUSES
     return {
-        "service_request_id": case.reference,
-        "status": open311_status(case),
-        "status_notes": case.get_status_display(),
-        "service_name": report.category.name,
-        "service_code": report.category.service_code,
-        "description": report.description,
-        "agency_responsible": f"{case.organisation.name} — {case.unit.name}",
+        "service_request_id": row["case__reference"],
+        "status": "closed" if closed else "open",
+        "status_notes": STATUS_LABELS.get(status, status),
+        "service_name": row["category__name"],
+        "service_code": row["category__service_code"],
+        "description": row["description"],
+        "agency_responsible": f"{row['case__organisation__name']} — {row['case__unit__name']}",
         "service_notice": None,
-        "requested_datetime": _dt(case.created_at),
-        "updated_datetime": _dt(case.closed_at or case.resolved_at if closed
-                                else case.updated_at),
-        "expected_datetime": _dt(case.resolution_due_at),
-        "address": report.address or None,
+        "requested_datetime": _dt(row["case__created_at"]),
+        "updated_datetime": _dt((row["case__closed_at"] or row["case__resolved_at"]) if closed
+                                else row["case__updated_at"]),
+        "expected_datetime": _dt(row["case__resolution_due_at"]),
+        "address": row["address"] or None,
         "address_id": None,
         "zipcode": None,
-        "lat": report.lat,
-        "long": report.lon,
-        "media_url": report.media_url if _is_media_url(report.media_url) else None,
+        "lat": row["lat"],
+        "long": row["lon"],
+        "media_url": row["media_url"] if _is_media_url(row["media_url"]) else None,
     }
 
 
@@ -323,10 +359,30 @@ def _parse_date(name: str, value: str) -> dt.datetime:
 MAX_SERVICE_CODES = 100
 
 
+def _page(request) -> tuple[int, int]:
+    """`page_size` (1 to OPEN311_MAX_REQUESTS, the spec's cap, which is also the default) and
+    `page` (from 1): an extension the spec allows, for clients that want smaller answers."""
+    values = []
+    for name, default, top in (("page_size", settings.OPEN311_MAX_REQUESTS,
+                                settings.OPEN311_MAX_REQUESTS), ("page", 1, 100_000)):
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            values.append(default)
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= top:
+            raise Open311Error(400, f"{name} doit être un nombre entier de 1 à {top}.")
+        values.append(int(raw))
+    return values[0], values[1]
+
+
 @open311_view("GET", "POST")
 def requests_view(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
+    return cached_public(request, fmt, lambda: _requests_answer(request, fmt))
+
+
+def _requests_answer(request, fmt) -> HttpResponse:
     reports = public_reports()
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:  # the spec: other parameters are then ignored
@@ -351,16 +407,17 @@ def requests_view(request, fmt):
             reports = reports.filter(case__status__in=("new", "in_progress", "waiting"))
         elif statuses == {"closed"}:
             reports = reports.exclude(case__status__in=("new", "in_progress", "waiting"))
-    reports = reports.order_by("-created_at")[:settings.OPEN311_MAX_REQUESTS]
-    return render([_request(r) for r in reports], fmt, "service_requests")
+    size, page = _page(request)
+    reports = reports.order_by("-created_at", "-pk")[(page - 1) * size:page * size]
+    return render(_requests(reports), fmt, "service_requests")
 
 
 @open311_view("GET")
 def request_detail(request, service_request_id, fmt):
-    report = public_reports().filter(case__reference=service_request_id).first()
-    if report is None:
+    found = _requests(public_reports().filter(case__reference=service_request_id))
+    if not found:
         raise Open311Error(404, f"service_request_id « {service_request_id} » inconnu.")
-    return render([_request(report)], fmt, "service_requests")
+    return render(found[:1], fmt, "service_requests")
 
 
 @open311_view("GET")
