@@ -12,7 +12,7 @@ PORT ?= 8000
 export SECRET_KEY ?= dev-only-insecure-key-change-me-in-production-0123456789abcdef
 export PAYMENT_PROVIDER ?= test
 
-.PHONY: lock demo test test-imap test-tools e2e lint bench install migrate clean debian-pango
+.PHONY: lock demo test test-imap test-tools e2e lint bench bench-http install migrate clean debian-pango
 
 # Debian packages a target needs: installed when missing (as root, like CI), else named.
 define debian_packages
@@ -90,15 +90,21 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-## make bench: inbox and case page latency on a generated dataset, receipt email delay,
-## receipts through an SMTP outage and worker crashes.
+## make bench: every page under load against a bare view (bench/http_load.py, needs wrk), inbox and
+## case page latency on a generated dataset, receipt email delay, receipts through an SMTP
+## outage and worker crashes.
 bench: install
+	$(PY) bench/http_load.py
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
 	$(PY) bench/appointments.py
 	$(PY) bench/search.py
 	$(PY) bench/procedures.py
 	$(PY) bench/delivery.py
+
+## make bench-http [ARGS="--cases 100000"]: only the pages under load.
+bench-http: install
+	$(PY) bench/http_load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules

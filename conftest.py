@@ -24,7 +24,8 @@ from guichet.organisations.models import ElectedOfficial, OpeningPeriod, Organis
 # Fixtures of a territory with commune outlines and report categories.
 pytest_plugins = ["guichet.reports.tests.fixtures", "guichet.appointments.tests.fixtures",
                   "guichet.bookings.tests.fixtures", "guichet.procedures.tests.fixtures",
-                  "guichet.news.tests.fixtures"]
+                  "guichet.news.tests.fixtures", "guichet.surveys.tests.fixtures",
+                  "guichet.notifications.tests.webhook_receiver"]
 
 
 @pytest.fixture(autouse=True)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "guichet.news",
     "guichet.stats",
     "guichet.surveys",
+    "guichet.privacy",
     "guichet.portal",
     "guichet.backoffice",
 ]
@@ -138,6 +139,7 @@ TEMPLATES = [
                 "guichet.accounts.context_processors.roles",
                 "guichet.notifications.context_processors.centre",
                 "guichet.stats.context_processors.stats_nav",
+                "guichet.surveys.context_processors.survey_nav",
             ],
         },
     }
@@ -265,6 +267,15 @@ NOTIFICATION_ALERT_EMAILS = [
     a.strip() for a in env("NOTIFICATION_ALERT_EMAILS", ",".join(e for _, e in ADMINS)).split(",")
     if a.strip()]
 
+# Outgoing webhooks (guichet/notifications/webhooks.py): each attempt waits this long for an
+# answer; timeouts, connection errors, 408, 429 and 5xx are retried (30 s, 2 min, 10 min, 1 h,
+# then every 6 h) for WEBHOOK_RETRY_DAYS, then the delivery is abandoned; an endpoint failing
+# WEBHOOK_DISABLE_AFTER_FAILURES attempts in a row is disabled and its administrators told.
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_RETRY_DAYS = int(env("WEBHOOK_RETRY_DAYS", "3"))
+WEBHOOK_DISABLE_AFTER_FAILURES = int(env("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
+WEBHOOK_LEASE_SECONDS = int(env("WEBHOOK_LEASE_SECONDS", "120"))
+
 # Back-office: a case is "due soon" when its resolution is due within this many hours.
 DUE_SOON_HOURS = int(env("DUE_SOON_HOURS", "24"))
 # Social networks: answer within 48 business hours, deal with it within 5 business days
@@ -332,15 +343,23 @@ OPEN311_RATE_WINDOW_SECONDS = 60
 
 # Rate limits (django-ratelimit) count in a table of the database, shared by every process on
 # every machine, with an atomic increment (guichet.lib.cache). `migrate` creates the table.
+# "default" holds what may differ from one process to the next (cached public pages): Redis
+# when REDIS_URL is set, else each process's memory. "ratelimit" and "shared" are one table of
+# the database, which every process on every machine reads: the rate limits' counters and the
+# public pages' generations (guichet.lib.public_cache).
+REDIS_URL = env("REDIS_URL", "")
+_shared_cache = {"BACKEND": "guichet.lib.cache.DatabaseCache", "LOCATION": "guichet_ratelimit",
+                 "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 10000}}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": {
-        "BACKEND": "guichet.lib.cache.DatabaseCache",
-        "LOCATION": "guichet_ratelimit",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 10000},
-    },
+    "default": ({"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                 "LOCATION": REDIS_URL, "KEY_PREFIX": "guichet"} if REDIS_URL
+                else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}),
+    "ratelimit": _shared_cache,
+    "shared": {**_shared_cache, "KEY_PREFIX": "shared"},
 }
+# How long an anonymous public page may be served from the cache (0: never cached). Writes
+# invalidate it at once; this only bounds what an unforeseen write could leave.
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "300"))
 RATELIMIT_USE_CACHE = "ratelimit"
 # Public forms (guichet.lib.ratelimit.form_throttled): (key, attempts, seconds). A password
 # login is also locked per account by django-axes.
@@ -348,6 +367,8 @@ RATE_LIMITS = {
     "login": [("ip", int(env("RATE_LOGIN_PER_IP", "30")), 900)],
     "magic_link": [("email", 5, 900), ("ip", int(env("RATE_MAGIC_LINK_PER_IP", "20")), 900)],
     "contact": [("ip", int(env("RATE_CONTACT_PER_IP", "10")), 600)],
+    # Confirming a deletion with one's password: a stolen session may not guess it.
+    "reauth": [("ip", 10, 900)],
 }
 RATELIMIT_IP_META_KEY = "guichet.lib.ratelimit.client_ip"
 # django-ratelimit warns about any backend but memcached and redis: ours is atomic (see above).
@@ -375,6 +396,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A load balancer probes /sante/ over plain http inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -423,7 +446,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"client_errors_without_traceback": {
         "()": "guichet.lib.log_filters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "guichet.lib.log_filters.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             **({"formatter": "json"} if env("LOG_FORMAT", "") == "json" else {})}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -435,6 +460,9 @@ LOGGING = {
         "django.request": {"filters": ["client_errors_without_traceback"]},
     },
 }
+
+# /sante/ answers 503 when the oldest due task has waited longer than this (workers down).
+HEALTH_QUEUE_MAX_AGE = int(env("HEALTH_QUEUE_MAX_AGE", "300"))
 
 # The collectivité whose name and colours dress the pages (default: the first EPCI).
 TERRITORY_SLUG = env("TERRITORY_SLUG", "")

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from guichet.accounts.two_factor import agent_rights_suspended
 from guichet.api import inbound
+from guichet.lib.health import health
 
 admin.site.site_header = "Guichet — administration"
 admin.site.site_title = "Guichet"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("agents/", include("guichet.backoffice.urls")),
     path("open311/", include("guichet.api.urls")),
+    path("sante/", health, name="health"),
     path("entree/courriel/", inbound.receive_email, name="inbound_email"),
     path("", include("guichet.portal.urls")),
 ]

@@ -8,20 +8,22 @@ def roles(request):
     user = request.user
 
     def is_agent():
-        return user.is_authenticated and user.memberships.exists()
+        return user.is_authenticated and user.is_agent
 
     def is_dpo():
-        return user.is_authenticated and user.memberships.filter(
-            role=Membership.Role.DPO).exists()
+        return user.is_authenticated and user.has_membership_role(Membership.Role.DPO)
 
     def is_admin():
-        return user.is_authenticated and user.memberships.filter(
-            role=Membership.Role.ADMIN).exists()
+        return user.is_authenticated and user.has_membership_role(Membership.Role.ADMIN)
 
     def is_communication():
-        return user.is_authenticated and user.memberships.filter(
-            role__in=[Membership.Role.COMMUNICATION, Membership.Role.ADMIN]).exists()
+        return user.is_authenticated and user.has_membership_role(
+            Membership.Role.COMMUNICATION, Membership.Role.ADMIN)
+
+    def is_archivist():
+        return user.is_authenticated and user.has_membership_role(Membership.Role.ARCHIVIST)
 
     return {"is_communication": SimpleLazyObject(is_communication),
+            "is_archivist": SimpleLazyObject(is_archivist),
             "is_agent": SimpleLazyObject(is_agent), "is_dpo": SimpleLazyObject(is_dpo),
             "is_admin": SimpleLazyObject(is_admin)}

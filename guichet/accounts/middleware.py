@@ -36,7 +36,7 @@ class SecurityMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
-        is_agent = user.memberships.exists()
+        is_agent = user.is_agent
         now = timezone.now().timestamp()
         last = request.session.get(LAST_SEEN_KEY)
         if is_agent and last and now - last > settings.AGENT_IDLE_MINUTES * 60:

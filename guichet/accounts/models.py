@@ -54,9 +54,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.first_name or self.email
 
+    def membership_rows(self) -> list[tuple[int, str, int]]:
+        """(unit, role, organisation) of each of the account's memberships, read once per user
+        object: a request has one, and its middleware, menus and permission checks all ask."""
+        rows = getattr(self, "_membership_rows", None)
+        if rows is None:
+            rows = self._membership_rows = list(self.memberships.values_list(
+                "unit_id", "role", "unit__organisation_id"))
+        return rows
+
+    def has_membership_role(self, *roles: str) -> bool:
+        return any(role in roles for _, role, _ in self.membership_rows())
+
     @property
     def is_agent(self) -> bool:
-        return self.memberships.exists()
+        return bool(self.membership_rows())
 
 
 class ResidentProfile(models.Model):
@@ -101,6 +113,7 @@ class Membership(models.Model):
         ADMIN = "admin", "Administrateur"
         DPO = "dpo", "Délégué à la protection des données"
         COMMUNICATION = "comm", "Communication (actualités et alertes)"
+        ARCHIVIST = "archivist", "Archiviste (visa des éliminations)"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE,

@@ -41,7 +41,7 @@ def second_factor_needed(user, *, is_agent: bool | None = None) -> bool:
     if has_second_factor(user):
         return True
     if is_agent is None:
-        is_agent = user.memberships.exists()
+        is_agent = user.is_agent
     return settings.AGENT_2FA_REQUIRED and (is_agent or user.is_staff)
 
 

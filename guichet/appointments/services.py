@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from guichet.cases.models import Case, Channel
 from guichet.cases.services import CaseError, case_cancel, case_create, case_record_progress
+from guichet.cases.webhooks import case_webhook
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.business_time import PARIS
@@ -188,7 +189,16 @@ def appointment_book(*, type_: AppointmentType, starts_at: dt.datetime, name: st
             answers=answers or {})
         WaitlistEntry.objects.filter(type=type_, email__iexact=email).delete()
         _notify(appointment, "appointment_confirmed")
+        case_webhook(case, "appointment.booked", appointment=_webhook_data(appointment))
     return case
+
+
+def _webhook_data(appointment: Appointment) -> dict:
+    """The type, the agenda and the time; never the answers to the booking's questions."""
+    return {"type": {"id": appointment.type_id, "name": appointment.type.name},
+            "agenda": appointment.type.agenda_id, "status": appointment.status,
+            "starts_at": appointment.starts_at.isoformat(),
+            "ends_at": appointment.ends_at.isoformat()}
 
 
 def _release(appointment: Appointment) -> None:
@@ -230,6 +240,8 @@ def appointment_cancel(*, appointment: Appointment, by_service: bool = False, ac
         journal_record(actor=acting_user, action=Entry.Action.CASE_STATUS, case=appointment.case,
                        status="cancelled_service")
     _notify(appointment, "appointment_cancelled", by_service=by_service, reason=reason)
+    case_webhook(appointment.case, "appointment.cancelled",
+                 appointment=_webhook_data(appointment))
     waitlist_offer(type_=appointment.type, freed=appointment.starts_at)
     return appointment
 

@@ -97,6 +97,9 @@ def stats_dashboard(request):
                                 data["breakdowns"]["channel"] if not line.hidden]),
         "unit": charts.rows([(line.label, line.agg.created) for line in
                              data["breakdowns"]["unit"] if not line.hidden][:12]),
+        "satisfaction": charts.rows([
+            (line.label, round(100 * line.satisfied_share)) for line in
+            (data["satisfaction"] or {}).get("by_unit", []) if not line.hidden][:12]),
     }
     return render(request, "backoffice/stats/dashboard.html", {
         **data, "charts": charts_data, "scope": scope, "unit_id": unit_id,

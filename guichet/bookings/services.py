@@ -24,6 +24,7 @@ from guichet.cases.services import (
     case_record_progress,
     case_reply,
 )
+from guichet.cases.webhooks import case_webhook
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.business_time import PARIS
@@ -338,6 +339,10 @@ def payment_callback(*, provider_code: str, data: dict) -> Payment | None:
         _notify(payment.case, "payment_receipt", payment=payment, confirmed=confirmed,
                 amount=euros(payment.amount_cents),
                 receipt_path=reverse("portal:payment_receipt", args=[payment.reference]))
+        case_webhook(payment.case, "booking.paid", payment={
+            "reference": payment.reference, "amount_cents": payment.amount_cents,
+            "currency": CURRENCY, "paid_at": payment.paid_at.isoformat(),
+            "confirmed": confirmed})
     return payment
 
 

@@ -48,6 +48,9 @@ class Kind:
     # select_related paths (one-to-one rows beside the case) and prefetch_related paths.
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # The family of cached public pages that show these cases (guichet.lib.public_cache):
+    # every change to such a case invalidates them.
+    public_pages: str = ""
 
 
 _KINDS: dict[str, Kind] = {}

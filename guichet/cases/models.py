@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,6 +98,8 @@ class Case(models.Model):
     resolved_at = models.DateTimeField("résolue le", null=True, blank=True)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
     urgent = models.BooleanField("urgente", default=False)
+    # Set once by privacy.services.case_anonymise: the person is gone, the figures stay.
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "demande"
@@ -112,6 +115,14 @@ class Case(models.Model):
             models.Index(fields=["unit", "resolution_due_at", "id", "status", "assignee",
                                  "paused_at"], condition=models.Q(status__in=OPEN_STATUSES),
                          name="case_open_by_due"),
+            # Cases sent without an account, found by their sender's address (a person's
+            # page, the DPO's history of a person).
+            models.Index(Upper("requester_email"), name="case_anonymous_email",
+                         condition=models.Q(requester__isnull=True)),
+            # The daily retention job: closed cases of a kind still holding a person.
+            models.Index(fields=["organisation", "kind", "closed_at"], name="case_retention",
+                         condition=models.Q(closed_at__isnull=False,
+                                            anonymised_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -21,8 +21,7 @@ def agent_unit_ids(user) -> set[int]:
     cached = getattr(user, "_agent_unit_ids", None)
     if cached is not None:
         return cached
-    memberships = list(Membership.objects.filter(user=user).values_list(
-        "unit_id", "role", "unit__organisation_id"))
+    memberships = user.membership_rows()
     units = {unit_id for unit_id, _, _ in memberships}
     admin_orgs = {org for _, role, org in memberships if role == Membership.Role.ADMIN}
     if admin_orgs:
@@ -38,7 +37,7 @@ def is_agent(user) -> bool:
 
 def has_role(user, *roles: str) -> bool:
     return (user.is_authenticated and not agent_rights_suspended(user)
-            and Membership.objects.filter(user=user, role__in=roles).exists())
+            and user.has_membership_role(*roles))
 
 
 def cases_for_agent(user) -> QuerySet[Case]:

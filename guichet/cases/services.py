@@ -14,11 +14,13 @@ from django.utils import timezone
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.files import CheckedFile, random_name
+from guichet.lib.public_cache import public_pages_changed
 from guichet.notifications.services import notification_queue
 
 from .hooks import case_ended
 from .models import OPEN_STATUSES, Attachment, Case, Channel, Event, ReferenceSequence, Status
 from .selectors import agent_can_handle, unit_agents
+from .webhooks import case_webhook
 
 
 class CaseError(Exception):
@@ -40,6 +42,8 @@ def _add_event(case: Case, kind: str, *, actor=None, body: str = "", at=None, **
                                  created_at=at)
     Case.objects.filter(pk=case.pk).update(updated_at=at)
     case.updated_at = at
+    if case.kind_info.public_pages:
+        public_pages_changed(case.kind_info.public_pages)
     return event
 
 
@@ -118,6 +122,7 @@ def case_create(
                            context=_receipt_context(
                                case, announce_first_response=announce_first_response),
                            case=case, mandatory=True)
+    case_webhook(case, "case.created")
     return case
 
 
@@ -241,6 +246,8 @@ def _set_status(case: Case, status: str, *, actor, now: dt.datetime, reason: str
         case.kind_info.on_status_changed(case)
     _add_event(case, Event.Kind.STATUS_CHANGED, actor=actor, body=reason, at=now,
                old=previous, new=status)
+    case_webhook(case, "case.closed" if status == Status.CLOSED else "case.updated",
+                 previous_status=previous)
 
 
 def _check_agent(case: Case, agent) -> None:
@@ -401,6 +408,11 @@ def _move(case: Case, unit, *, reason: str, acting_user) -> Case:
                new_unit_name=str(unit))
     journal_record(actor=acting_user, action=Entry.Action.CASE_TRANSFERRED, case=case,
                    old_unit=old_unit.pk, new_unit=unit.pk)
+    case_webhook(case, "case.updated", previous_unit=old_unit.pk)
+    if old_unit.organisation_id != unit.organisation_id:
+        # The collectivité it left hears of it too: the case is no longer theirs.
+        case_webhook(case, "case.updated", previous_unit=old_unit.pk,
+                     organisation_id=old_unit.organisation_id)
     return case
 
 
@@ -503,6 +515,8 @@ def case_reopen(*, case: Case, reason: str, user=None) -> Case:
     ended = case.closed_at or case.resolved_at
     if case.is_open:
         raise CaseError("Cette demande est déjà en cours de traitement.")
+    if case.anonymised_at:
+        raise CaseError("Cette demande a été anonymisée : faites une nouvelle demande.")
     if not days or ended is None or timezone.now() - ended > dt.timedelta(days=days):
         raise CaseError("Cette demande ne peut plus être rouverte ; faites une nouvelle "
                         "demande." if days else "Cette demande ne peut pas être rouverte.")
@@ -516,6 +530,7 @@ def case_reopen(*, case: Case, reason: str, user=None) -> Case:
         case.kind_info.on_status_changed(case)
     _add_event(case, Event.Kind.STATUS_CHANGED, actor=user, body=reason, at=now,
                old=previous, new=Status.IN_PROGRESS, reopened=True)
+    case_webhook(case, "case.updated", previous_status=previous)
     return case
 
 

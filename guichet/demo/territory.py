@@ -175,6 +175,8 @@ AGENTS = [
      "Chargée de communication"),
     ("jean-luc.becker", EPCI_SLUG, "accueil", Membership.Role.DPO, "Jean-Luc", "Becker",
      "Délégué à la protection des données"),
+    ("agnes.roth", EPCI_SLUG, "accueil", Membership.Role.ARCHIVIST, "Agnès", "Roth",
+     "Archiviste intercommunale"),
 ]
 # The administrator administers every collectivité of the territory.
 ADMIN = ("helene.marchal", "Hélène", "Marchal", "Administratrice de Guichet")
@@ -187,6 +189,7 @@ LOGIN_ROLES = [
     ("Administratrice (toutes les collectivités)", ADMIN[0]),
     ("Délégué à la protection des données", "jean-luc.becker"),
     ("Communication (actualités et alertes)", "ines.lambert"),
+    ("Archiviste (bordereaux d'élimination)", "agnes.roth"),
 ]
 
 STREETS = [
@@ -437,6 +440,11 @@ def logins_table(site_url: str) -> list[str]:
     lines = [f"  {'Rôle'.ljust(width)}  {'Identifiant'.ljust(email_width)}  Mot de passe"]
     lines += [f"  {role.ljust(width)}  {email.ljust(email_width)}  {password}"
               for role, email, password in rows]
+    from guichet.surveys.models import Kiosk
+
+    kiosk = Kiosk.objects.filter(is_active=True).order_by("pk").first()
+    if kiosk is not None:
+        lines.append(f"  Borne de la médiathèque (tablette) : {site_url}{kiosk.get_absolute_url()}")
     lines.append(f"  Espace agents : {site_url}/agents/ — administration : {site_url}/admin/")
     return lines
 

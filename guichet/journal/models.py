@@ -25,6 +25,11 @@ class Entry(models.Model):
         JOURNAL_VIEWED = "journal_viewed", "Consultation du journal"
         PAYMENT_REFUSED = "payment_refused", "Notification de paiement refusée"
         SECOND_FACTOR_LOCKED = "second_factor_locked", "Double authentification bloquée"
+        DATA_EXPORTED = "data_exported", "Export des données d'une personne"
+        ACCOUNT_DELETED = "account_deleted", "Suppression d'un compte"
+        CASE_ANONYMISED = "case_anonymised", "Anonymisation d'une demande"
+        ELIMINATION_PROPOSED = "elimination_proposed", "Bordereau d'élimination proposé"
+        ELIMINATION_DECIDED = "elimination_decided", "Visa d'un bordereau d'élimination"
 
     at = models.DateTimeField("date", default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="auteur", null=True,

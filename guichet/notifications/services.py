@@ -70,7 +70,10 @@ TEMPLATE_CATEGORIES = {
     "event_offer": Category.BOOKING, "appointment_offer": Category.BOOKING,
     "magic_link": Category.ACCOUNT, "password_reset": Category.ACCOUNT,
     "email_verification": Category.ACCOUNT, "subscription_confirm": Category.ACCOUNT,
+    "data_export_ready": Category.ACCOUNT, "account_deleted": Category.ACCOUNT,
+    "account_delete_confirm": Category.ACCOUNT,
     "sla_digest": Category.STAFF, "procedure_implicit_warning": Category.STAFF,
+    "webhook_disabled": Category.STAFF,
     "news_item": Category.ALERTS, "news_digest": Category.ALERTS,
 }
 # Shown in the notification centre when they concern a resident with an account.

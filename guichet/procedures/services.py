@@ -19,6 +19,7 @@ from guichet.cases.services import (
     case_message_resident,
     case_move,
 )
+from guichet.cases.webhooks import case_webhook
 from guichet.documents.models import Document
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
@@ -550,7 +551,14 @@ def submission_submit(*, submission: Submission, user=None, requester_name: str 
     if rule and rule.get("to") == State.REVIEW and holds(rule.get("condition"), answers):
         _move(submission, State.REVIEW, agent=None,
               reason="Mise en instruction automatique (règle de la démarche)")
+    case_webhook(case, "submission.filed", submission=_webhook_data(submission))
     return submission
+
+
+def _webhook_data(submission: Submission, **extra) -> dict:
+    """The procedure and the file's state; never the answers or the documents."""
+    return {"procedure": {"id": submission.procedure_id, "title": submission.procedure.title},
+            "state": submission.state, **extra}
 
 
 def _send_acknowledgement(submission: Submission) -> None:
@@ -697,6 +705,8 @@ def submission_decide(*, submission: Submission, agent, code: str, reason: str =
         + "\nLe document de décision est téléchargeable depuis votre dossier.")
     journal_record(actor=agent, action=Entry.Action.CASE_STATUS, case=submission.case,
                    transition=code, person=submission.case.requester)
+    case_webhook(submission.case, "submission.decided",
+                 submission=_webhook_data(submission, decision=code, implicit=False))
     return submission
 
 
@@ -755,6 +765,8 @@ def submissions_record_implicit_decisions(*, today: dt.date | None = None) -> tu
             else:
                 body += "\n\n" + submission.procedure.appeal_routes
             case_message_resident(case=submission.case, body=body, user=None)
+            case_webhook(submission.case, "submission.decided", submission=_webhook_data(
+                submission, decision="accept" if accept else "reject", implicit=True))
             decided += 1
     return warned, decided
 

@@ -1,10 +1,28 @@
 from django.contrib import admin
 
+from guichet.lib.public_cache import public_pages_changed
+
 from .models import ApiKey, Category, Photo, Report
 
 
+class ChangesPublicPages:
+    """What is edited here shows on the cached public pages (Open311, the map)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        public_pages_changed("reports")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_pages_changed("reports")
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_pages_changed("reports")
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ChangesPublicPages, admin.ModelAdmin):
     list_display = ["full_name", "service_code", "competence_topic", "is_public",
                     "moderate_photos", "is_active"]
     list_filter = ["is_active", "is_public", "parent"]
@@ -21,7 +39,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ChangesPublicPages, admin.ModelAdmin):
     """Reports are changed through the back-office; here only photo moderation."""
 
     list_display = ["case", "category", "commune", "created_at", "followers_count"]

@@ -15,7 +15,8 @@ class ReportsConfig(AppConfig):
         kinds.register("report", "Signalement",
                        next_step="Le service a reçu votre signalement et va intervenir.",
                        on_status_changed=report_sync_status,
-                       reopen_days=settings.REPORT_REOPEN_DAYS)
+                       reopen_days=settings.REPORT_REOPEN_DAYS,
+                       public_pages="reports")
         # The table of the rate limits' cache (Open311 writes): `migrate` creates it like the rest.
         post_migrate.connect(_create_cache_table, sender=self)
 

@@ -22,11 +22,13 @@ from guichet.cases.services import (
     case_create,
     case_reroute,
 )
+from guichet.cases.webhooks import case_webhook
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.files import random_name
 from guichet.lib.geo import box_around, distance_m, valid_point
 from guichet.lib.images import process_photo
+from guichet.lib.public_cache import public_pages_changed
 from guichet.notifications.services import notification_queue
 from guichet.organisations.models import Competence, Organisation, Unit
 from guichet.organisations.selectors import commune_at, communes_covered
@@ -215,12 +217,26 @@ def report_submit(
                                    created_at=case.created_at)
     for upload in photos:
         _save_photo(report, upload, kind=Photo.Kind.BEFORE, user=requester or acting_user)
+    case_webhook(case, "report.created", report=report_webhook_data(report))
     return case
 
 
+def report_webhook_data(report: Report) -> dict:
+    """The place and category of the problem; never the description or the photos, which a
+    resident may have filled with personal details."""
+    return {"category": {"code": report.category.service_code, "name": report.category.name},
+            "commune": {"id": report.commune_id, "name": report.commune.name},
+            "lat": report.lat, "lon": report.lon, "field_status": report.field_status}
+
+
 def report_sync_status(case: Case) -> None:
-    """Hook of the `report` kind: keep the report's open flag in step with its case."""
-    Report.objects.filter(case=case).update(is_open=case.status in OPEN_STATUSES)
+    """Hook of the `report` kind: keep the report's open flag in step with its case; a report
+    that stops being open because it was dealt with is announced as resolved."""
+    is_open = case.status in OPEN_STATUSES
+    if Report.objects.filter(case=case, is_open=not is_open).update(is_open=is_open) and \
+            not is_open and case.status in (Status.RESOLVED, Status.CLOSED):
+        report = Report.objects.select_related("category", "commune").get(case=case)
+        case_webhook(case, "report.resolved", report=report_webhook_data(report))
 
 
 def report_follow(*, report: Report, email: str, user=None) -> bool:
@@ -335,6 +351,7 @@ def report_photo_publish(*, photo: Photo, acting_user, publish: bool = True) -> 
     _check_agent(photo.report.case, acting_user)
     photo.is_moderated = publish
     photo.save(update_fields=["is_moderated"])
+    public_pages_changed("reports")
     journal_record(actor=acting_user, action=Entry.Action.CASE_UPDATED, case=photo.report.case,
                    photo=photo.pk, published=publish)
     return photo
@@ -459,6 +476,7 @@ def category_save(*, category: Category, acting_user) -> Category:
     """Create or change a category (validated by its form); recorded in the journal."""
     created = category.pk is None
     category.save()
+    public_pages_changed("reports")  # the Open311 services list, the map's legend
     journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED,
                    category=category.service_code, created=created)
     return category

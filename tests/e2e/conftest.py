@@ -34,6 +34,18 @@ REPORT_CSP = """document.addEventListener("securitypolicyviolation", function (e
   console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI); });"""
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """The rate limits count in a table of the database that the test database keeps between
+    journeys (it is no model, so no flush empties it): every journey signs in from 127.0.0.1,
+    and thirty of them would find the login limit reached. Each journey starts with none."""
+    if "live_server" in request.fixturenames:
+        from django.core.cache import caches
+
+        request.getfixturevalue("live_server")
+        caches["ratelimit"].clear()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR")

@@ -30,6 +30,13 @@ from guichet.procedures.services import (
 from guichet.procedures.tests.fixtures import ANSWERS, checked_pdf
 from guichet.reports.services import fixed_token, report_submit
 from guichet.reports.tests.fixtures import INSIDE
+from guichet.surveys.services import (
+    invitations_send,
+    kiosk_create,
+    response_submit,
+    synthesis_publish,
+)
+from guichet.surveys.tests.fixtures import build_survey
 
 from .conftest import PASSWORD, REPORT_CSP, axe_violations, field
 
@@ -93,12 +100,22 @@ PAGES = {
     "accessibility": ("anonyme", lambda d: "/accessibilite/"),
     "privacy": ("anonyme", lambda d: "/donnees-personnelles/"),
     "commitments": ("anonyme", lambda d: "/collectivites/hayange/engagements/"),
+    "organisation_privacy": ("anonyme", lambda d: "/collectivites/hayange/donnees-personnelles/"),
+    "privacy_request": ("usager", lambda d: "/compte/mes-droits/"),
+    "my_data": ("usager", lambda d: "/compte/mes-donnees/"),
+    "account_delete": ("usager", lambda d: "/compte/supprimer/"),
     "news": ("anonyme", lambda d: "/actualites/"),
     "alerts": ("anonyme", lambda d: "/alertes/"),
     "subscriptions": ("usager", lambda d: "/abonnements/"),
     "subscribe": ("usager", lambda d: "/abonnements/nouveau/"),
     "notifications": ("usager", lambda d: "/compte/notifications/"),
     "notification_preferences": ("usager", lambda d: "/compte/notifications/preferences/"),
+    "survey_list": ("anonyme", lambda d: "/questionnaires/"),
+    "survey_syntheses": ("anonyme", lambda d: "/questionnaires/syntheses/"),
+    "survey": ("anonyme", lambda d: f"/questionnaires/{d.survey.slug}/"),
+    "survey_invited": ("anonyme", lambda d: d.invitation_url),
+    "survey_synthesis": ("anonyme", lambda d: f"/questionnaires/{d.survey.slug}/synthese/"),
+    "kiosk": ("anonyme", lambda d: f"/borne/{d.kiosk.key}/"),
 }
 
 # Addresses that are not pages: files, feeds, and actions that only take a POST and redirect
@@ -122,6 +139,10 @@ NOT_PAGES = {
     "subscription_confirm": "lien de confirmation (test_news_journey)",
     "unsubscribe": "lien de désabonnement (tests des vues)",
     "satisfaction": "lien de satisfaction (tests des vues)",
+    "kiosk_submit": "JSON envoyé par kiosk.js",
+    "my_data_download": "ZIP",
+    "account_delete_confirm": "lien de confirmation (test_account_delete, "
+                              "test_privacy_journey pour la page qui suit)",
 }
 
 # Addresses that lead to a page of their own (a draft opens on its current step).
@@ -198,6 +219,18 @@ def data(settings, territory, pothole, unit, official, resident, case, agent, ca
     deliver()
     d.magic_link = next(link_in(m) for m in mail.outbox if "/connexion/lien/" in m.body)
     d.logo = logo_url(territory)
+    d.survey = build_survey(unit, agent)
+    d.kiosk = kiosk_create(survey=d.survey, place="Médiathèque — hall", acting_user=agent)
+    invitations_send(survey=d.survey, segment="unit", value=str(unit.pk), acting_user=agent)
+    d.invitation_url = d.survey.invitations.first().get_absolute_url()
+    for note in (5, 4, 2):
+        response_submit(survey=d.survey, channel="link",
+                        answers={"votre_note": note, "reviendrez_vous": "oui",
+                                 "ce_que_vous_empruntez": ["Livres", "Jeux"]})
+    synthesis_publish(survey=d.survey, intro="Vous aimez l'accueil.",
+                      changes="Nous ouvrons le dimanche.", acting_user=agent,
+                      shown_questions=["votre_note", "ce_que_vous_empruntez",
+                                       "reviendrez_vous"])
     return d
 
 

@@ -1,5 +1,6 @@
 """Issue 14's statistics in a browser: a manager opens the dashboard, compares two months and
-drills down to the overdue cases in the inbox. axe on every page, at 360 and 1280 px."""
+drills down to the overdue cases in the inbox, reading the residents' satisfaction on the way.
+axe on every page, at 360 and 1280 px."""
 
 import datetime as dt
 from pathlib import Path
@@ -10,7 +11,7 @@ from django.utils import timezone
 from guichet.cases.models import Case
 from guichet.stats.selectors import current_month
 from guichet.stats.services import stats_refresh
-from guichet.stats.tests.factories import cases_at
+from guichet.stats.tests.factories import cases_at, satisfaction_answers
 
 from .conftest import axe_violations, log_in
 
@@ -26,7 +27,8 @@ def test_a_manager_compares_two_months_and_opens_the_overdue_cases(live_server, 
     last_month = this_month.previous()
     earlier = timezone.make_aware(dt.datetime.combine(last_month.start + dt.timedelta(days=2),
                                                       dt.time(10)))
-    cases_at(unit, 8, when=earlier, answered_hours=30, closed=True)
+    closed = cases_at(unit, 8, when=earlier, answered_hours=30, closed=True)
+    satisfaction_answers(closed, [5, 5, 4, 4, 4, 3, 2, None])
     late = cases_at(unit, 6, when=timezone.now() - dt.timedelta(hours=2), answered_hours=1)
     Case.objects.filter(pk__in=[c.pk for c in late]).update(
         resolution_due_at=timezone.now() - dt.timedelta(minutes=30))
@@ -45,6 +47,9 @@ def test_a_manager_compares_two_months_and_opens_the_overdue_cases(live_server, 
     assert last_month.label in table.inner_text() and this_month.label in table.inner_text()
     received = table.get_by_role("row", name="Demandes reçues")
     assert "8" in received.inner_text()
+    satisfaction = page.locator("#satisfaction")
+    assert "71 %" in satisfaction.inner_text()  # 5 of 7 answers are 4 or 5
+    assert satisfaction.get_by_role("table").first.get_by_role("row", name="Voirie").is_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="6 demandes en retard").first.click()

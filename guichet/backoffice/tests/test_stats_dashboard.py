@@ -71,3 +71,19 @@ def test_the_page_needs_a_bounded_number_of_queries(client, unit, manager,
     client.force_login(manager)
     with django_assert_max_num_queries(30):
         client.get(URL)
+
+
+def test_satisfaction_by_unit_with_its_table_and_export(client, unit, manager):
+    from guichet.stats.tests.factories import satisfaction_answers
+
+    cases = cases_at(unit, 6, when=timezone.now() - dt.timedelta(hours=3), closed=True)
+    satisfaction_answers(cases, [5, 5, 4, 4, 4, 1])
+    stats_refresh()
+    client.force_login(manager)
+    page = client.get(URL).content.decode()
+    assert "Satisfaction des usagers" in page
+    assert "<strong>83 %</strong> des usagers qui ont répondu" in page
+    assert "Satisfaction par service" in page and 'id="chart-satisfaction-title"' in page
+    export = client.get(reverse("backoffice:stats_table_export",
+                                args=["satisfaction-services", "csv"])).content.decode()
+    assert "Voirie;6;100 %;83 %;3,8 / 5" in export

@@ -1,3 +1,6 @@
+import datetime as dt
+
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -5,6 +8,7 @@ from guichet.appointments.models import Appointment
 from guichet.appointments.services import appointment_book
 from guichet.appointments.tests.fixtures import at, next_working_day
 from guichet.cases.models import Case
+from guichet.lib.business_time import PARIS
 from guichet.notifications.services import notifications_deliver_due
 from guichet.portal.tests.helpers import link_in
 
@@ -19,7 +23,9 @@ def book_url(type_, starts_at):
 
 
 def test_the_slots_page_shows_the_next_free_slot_and_a_week(client, passport):
-    html = client.get(slots_url(passport)).content.decode()
+    # Monday 7 December 2026 at 08:00: the whole week is ahead (2 hours' notice).
+    with time_machine.travel(dt.datetime(2026, 12, 7, 8, tzinfo=PARIS), tick=False):
+        html = client.get(slots_url(passport)).content.decode()
     assert "Prochain créneau disponible" in html
     assert "09:00" in html and "16:45" in html
     assert "Apportez une photo" in html and "boucle magnétique" in html
@@ -127,12 +133,6 @@ def test_the_ics_of_an_account_s_appointment_follows_the_case_page_rule(client, 
 
 
 def test_days_gone_by_and_past_hours_are_not_offered(client, passport):
-    import datetime as dt
-
-    import time_machine
-
-    from guichet.lib.business_time import PARIS
-
     # Thursday 3 December 2026 at 10:00: Monday to Wednesday are over, and so is the morning
     # (the motif needs 2 hours' notice).
     with time_machine.travel(dt.datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False):
@@ -142,3 +142,13 @@ def test_days_gone_by_and_past_hours_are_not_offered(client, passport):
     today = html.split('id="jour-20261203"')[1].split("</section>")[0]
     assert "14:00" in today and "09:00" not in today and "11:45" not in today
     assert "vendredi 4 décembre" in html and "Aucun créneau libre" not in html
+
+
+def test_on_a_saturday_the_page_opens_on_the_week_of_the_first_free_slot(client, passport):
+    # Saturday 5 December 2026: nothing is left this week, Monday 7 is the first free day.
+    with time_machine.travel(dt.datetime(2026, 12, 5, 10, tzinfo=PARIS), tick=False):
+        html = client.get(slots_url(passport)).content.decode()
+        asked = client.get(slots_url(passport) + "?semaine=2026-12-05").content.decode()
+    monday = html.split('id="jour-20261207"')[1].split("</section>")[0]
+    assert "09:00" in monday and "Aucun créneau libre" not in monday
+    assert 'id="jour-20261207"' not in asked  # a week asked for is the week shown

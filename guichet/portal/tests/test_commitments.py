@@ -23,3 +23,16 @@ def test_it_checks_ownership(client, commune, unit, other_unit):
     assert "Moins de 5 demandes : non publié" in page  # the other unit, 2 cases
     assert "Usager Secret" not in page and "exemple.fr" not in page
     assert client.get(reverse("portal:commitments", args=["inconnue"])).status_code == 404
+
+
+def test_satisfaction_is_published_with_small_groups_hidden(client, commune, unit, other_unit):
+    from guichet.stats.tests.factories import satisfaction_answers
+
+    satisfaction_answers(cases_at(unit, 6, when=_last_month(), closed=True), [5, 5, 5, 4, 2, 1])
+    satisfaction_answers(cases_at(other_unit, 2, when=_last_month(), closed=True), [1, 1])
+    stats_refresh()
+    page = client.get(reverse("portal:commitments", args=[commune.slug])).content.decode()
+    assert "Satisfaction par service (douze derniers mois)" in page
+    assert "des usagers qui ont répondu se disent satisfaits" in page
+    assert "Autres (1 regroupé, moins de 5 réponses chacun)" in page
+    assert "export" not in page.lower().split("satisfaction des usagers")[1][:3000]

@@ -163,3 +163,26 @@ def test_it_checks_ownership(client, case, other_resident):
     assert client.get(reverse("portal:my_cases")).status_code == 302
     client.force_login(other_resident)
     assert case.reference not in client.get(reverse("portal:my_cases")).content.decode()
+
+
+def test_the_opinions_waiting_for_the_resident_are_listed(client, resident, other_resident,
+                                                          case, agent, unit, open_survey):
+    from guichet.cases.services import case_close
+    from guichet.surveys.services import invitations_send, satisfaction_record
+
+    case_close(case=case, acting_user=agent, message="C'est réparé.")
+    invitations_send(survey=open_survey, segment="unit", value=str(unit.pk), acting_user=agent)
+    client.force_login(resident)
+    page = client.get(reverse("portal:my_cases")).content.decode()
+    assert "Votre avis est attendu" in page
+    assert f"Donner votre avis sur la demande {case.reference}" in page
+    assert "Répondre au questionnaire « Votre avis sur la médiathèque »" in page
+    satisfaction_link = re.search(r'href="(/satisfaction/[^"]+)"', page).group(1)
+    assert "Pas du tout satisfait" in client.get(satisfaction_link).content.decode()
+    # Once given, they are no longer asked; another resident never sees them.
+    satisfaction_record(request=case.satisfaction, score=4)
+    client.force_login(other_resident)
+    assert "Votre avis est attendu" not in client.get(reverse("portal:my_cases")).content.decode()
+    client.force_login(resident)
+    page = client.get(reverse("portal:my_cases")).content.decode()
+    assert "Donner votre avis" not in page and "Répondre au questionnaire" in page

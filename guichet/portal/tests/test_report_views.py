@@ -190,3 +190,21 @@ def test_the_details_step_promises_a_day_and_says_who_sees_the_photos(client, te
     hint = client.get(details_url("depot-sauvage")).content.decode().split(
         'id="id_photos_helptext">')[1].split("</p>")[0]
     assert "ne sont pas publiées" in hint and "dès l&#x27;envoi" not in hint
+
+
+def test_the_map_is_served_from_the_cache_and_never_stale(client, territory, pothole, agent,
+                                                          django_capture_on_commit_callbacks):
+    def status_on_the_map():
+        features = client.get(reverse("portal:public_reports_geojson")).json()["features"]
+        return [f["properties"]["statut"] for f in features]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = file_report(pothole, answers={"taille": "petit"})
+    assert status_on_the_map() == ["Nouvelle"]
+    assert status_on_the_map() == ["Nouvelle"]  # the second one from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        case_change_status(case=case, status=Status.IN_PROGRESS, acting_user=agent)
+    assert status_on_the_map() == ["En cours de traitement"]
+    with django_capture_on_commit_callbacks(execute=True):
+        file_report(pothole, answers={"taille": "grand"})
+    assert len(status_on_the_map()) == 2

@@ -74,8 +74,13 @@ def _days(type_: AppointmentType, monday: dt.date, **kwargs):
 
 def appointment_slots(request, agenda_slug, type_slug):
     type_ = _type(agenda_slug, type_slug)
-    monday = _week(request)
     first = next_openings(type_, count=1)
+    monday = _week(request)
+    if first and not request.GET.get("semaine"):
+        # On a Friday evening or a weekend the current week has nothing left: open on the
+        # week of the first free slot rather than on an empty one.
+        day = timezone.localtime(first[0].starts_at, PARIS).date()
+        monday = day - dt.timedelta(days=day.weekday())
     return render(request, "portal/appointments/slots.html", {
         "type": type_, "days": _days(type_, monday), "monday": monday,
         "previous": monday - dt.timedelta(days=7) if monday > timezone.localdate() else None,

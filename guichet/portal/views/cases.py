@@ -20,6 +20,8 @@ from guichet.journal.services import journal_record
 from guichet.lib.downloads import bytes_response, file_response
 from guichet.procedures.models import Submission
 from guichet.procedures.services import ProcedureError, submission_provide_documents
+from guichet.surveys.selectors import waiting_for_resident
+from guichet.surveys.services import satisfaction_signed
 
 from ..forms import ReplyForm
 from ..receipt import receipt_pdf_bytes
@@ -32,7 +34,17 @@ def my_cases(request):
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     rows = [(case, case.resident_state()) for case in page.object_list]
     return render(request, "portal/my_cases.html", {
-        "page": page, "rows": rows, "has_due": any(state.due for _, state in rows)})
+        "page": page, "rows": rows, "has_due": any(state.due for _, state in rows),
+        "waiting": _waiting(request.user)})
+
+
+def _waiting(user) -> dict:
+    """The opinions the resident is asked for: satisfaction on ended cases (the closing
+    email's signed link, here without the email) and open questionnaires they were sent."""
+    waiting = waiting_for_resident(user)
+    waiting["satisfaction"] = [(item, satisfaction_signed(item))
+                               for item in waiting["satisfaction"]]
+    return waiting
 
 
 def resident_case(request, token) -> Case:

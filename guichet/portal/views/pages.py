@@ -24,7 +24,9 @@ def social_charter(request):
 
 
 def privacy(request):
-    return render(request, "portal/privacy.html")
+    """How data is used, with a link to each collectivité's register of processing."""
+    organisations = Organisation.objects.filter(is_active=True).order_by("kind", "name")
+    return render(request, "portal/privacy.html", {"organisations": organisations})
 
 
 @cache_control(public=True, max_age=7 * 24 * 3600)
@@ -58,4 +60,5 @@ def commitments(request, org_slug):
 
     org = get_object_or_404(organisations_for_portal(), slug=org_slug)
     return render(request, "portal/commitments.html", {
-        "org": org, **public_commitments(org), "min_cell": MIN_CELL})
+        "org": org, **public_commitments(org), "min_cell": MIN_CELL,
+        "satisfaction_period": "douze derniers mois"})

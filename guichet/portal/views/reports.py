@@ -4,6 +4,7 @@ already reported nearby and follow it instead, browse public reports on a list a
 from __future__ import annotations
 
 import csv
+import hashlib
 import itertools
 import json
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from guichet.cases.models import OPEN_STATUSES, Event, Status
 from guichet.cases.selectors import agent_can_handle
 from guichet.cases.services import CaseError, sla_promise
 from guichet.lib.downloads import file_response, protect
+from guichet.lib.public_cache import cached
 from guichet.organisations.models import Organisation
 from guichet.organisations.selectors import communes_covered
 from guichet.reports.models import Category, Photo
@@ -195,7 +197,14 @@ def public_list(request):
 
 def public_geojson(request):
     """The map's points: the most recent public reports matching the filters (the list below
-    the map holds them all), without any personal data, as compact as GeoJSON allows."""
+    the map holds them all), without any personal data, as compact as GeoJSON allows. The same
+    for every visitor, so served from the public pages' cache until a report changes."""
+    key = "geojson:" + hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    body = cached("reports", key, lambda: _geojson(request))
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+def _geojson(request) -> str:
     reports, _ = _filtered(request)
     rows = reports.filter(lat__isnull=False, lon__isnull=False).values_list(
         "case__reference", "lat", "lon", "category__name",
@@ -206,9 +215,8 @@ def public_geojson(request):
         "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
         "properties": {"reference": reference, "categorie": category, "statut": labels[status]},
     } for reference, lat, lon, category, status in rows]
-    body = json.dumps({"type": "FeatureCollection", "features": features},
+    return json.dumps({"type": "FeatureCollection", "features": features},
                       ensure_ascii=False, separators=(",", ":"))
-    return HttpResponse(body, content_type="application/geo+json")
 
 
 def public_report(request, reference):

@@ -16,8 +16,10 @@ from guichet.demo.history import (
     notifications_settle,
 )
 from guichet.demo.news import news_load
+from guichet.demo.privacy import privacy_load
 from guichet.demo.procedures import procedures_load, submissions_load
 from guichet.demo.reports import DEFAULT_REPORTS, reports_load
+from guichet.demo.surveys import surveys_load
 from guichet.demo.territory import logins_table, territory_load
 from guichet.notifications.models import Notification
 
@@ -88,6 +90,18 @@ class Command(BaseCommand):
             self.stdout.write(f"{news} actualités et deux alertes par commune publiées.")
         if history:
             self.two_years(orgs, history)
+        surveys = surveys_load(territory)
+        if surveys:
+            self.stdout.write("Un questionnaire de satisfaction (300 réponses, synthèse publiée) "
+                              "et celui de la borne de la médiathèque créés ; "
+                              f"{surveys['scores']} notes de satisfaction sur des demandes "
+                              "closes.")
+        privacy = privacy_load(territory)
+        if privacy["rules"]:
+            self.stdout.write(f"{privacy['rules']} règles de conservation créées"
+                              + (f" ; un bordereau d'élimination de {privacy['proposed']} "
+                                 "dossiers attend le visa de l'archiviste." if privacy["proposed"]
+                                 else "."))
         for command in CATCH_UP:
             call_command(command, stdout=StringIO())
         notifications_settle(after=outbox_mark)

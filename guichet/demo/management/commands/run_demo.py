@@ -17,11 +17,12 @@ from django.core.management.base import BaseCommand, CommandError
 from guichet.lib.urls import local_site_url
 
 # Periodic jobs a scheduler runs in production, and how often the demo runs them (seconds).
-PERIODIC = {"send_notifications": 60, "expire_holds": 60, "send_reminders": 300,
+PERIODIC = {"send_notifications": 60, "webhooks_deliver_due": 60, "expire_holds": 60,
+            "send_reminders": 300,
             "ask_if_fixed": 3600, "send_digest": 86400, "fetch_mail": 300,
             "record_implicit_decisions": 86400, "expire_drafts": 86400,
             "news_dispatch_due": 300, "send_digests": 86400,
-            "stats_refresh": 300, "send_stats_reports": 86400}
+            "stats_refresh": 300, "send_stats_reports": 86400, "privacy_retention": 86400}
 STARTUP_TIMEOUT = 60
 
 
