@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from .models import Event, Facility, FacilityPhoto, Payment, PaymentLog, Tariff
+from .models import Event, Facility, FacilityClosure, FacilityPhoto, Payment, PaymentLog, Tariff
 from .services import BookingRefused, facility_photo_add
 
 
@@ -46,11 +46,16 @@ class PhotoInline(admin.TabularInline):
     extra = 0
 
 
+class ClosureInline(admin.TabularInline):
+    model = FacilityClosure
+    extra = 0
+
+
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "capacity", "needs_approval", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [TariffInline, PhotoInline]
+    inlines = [TariffInline, PhotoInline, ClosureInline]
 
 
 @admin.register(Event)

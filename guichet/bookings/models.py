@@ -103,6 +103,29 @@ class FacilityPhoto(models.Model):
         return self.alt
 
 
+class FacilityClosure(models.Model):
+    """The place cannot be booked (works, cleaning, an exam): no booking overlaps it, and it
+    shows as an alert of the facility's collectivité while it is under way or announced."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="closures")
+    starts_at = models.DateTimeField("du")
+    ends_at = models.DateTimeField("au")
+    reason = models.CharField("motif", max_length=200, blank=True,
+                              help_text="Affiché aux usagers : « Travaux de peinture ».")
+
+    class Meta:
+        verbose_name = "fermeture"
+        verbose_name_plural = "fermetures"
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="facility_closure_when")]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
+                                              name="facility_closure_ends_after_start")]
+
+    def __str__(self) -> str:
+        return (f"{self.facility} fermé du {self.starts_at:%d/%m/%Y %H:%M} "
+                f"au {self.ends_at:%d/%m/%Y %H:%M}")
+
+
 class Tariff(models.Model):
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="tariffs")
     audience = models.CharField("public", max_length=12, choices=Audience.choices)

@@ -116,6 +116,11 @@ def _check_request(facility: Facility, starts_at, ends_at, audience: str) -> Non
         raise BookingRefused(f"L'équipement est ouvert de {facility.opens:%H:%M} à "
                              f"{facility.closes:%H:%M}, sur une même journée.",
                              field="starts_at")
+    closure = facility.closures.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).first()
+    if closure is not None:
+        raise BookingRefused(f"{facility.name} est fermé jusqu'au {_when(closure.ends_at)}"
+                             + (f" ({closure.reason})" if closure.reason else "")
+                             + ". Choisissez un autre moment.", field="starts_at")
 
 
 def facility_request(*, facility: Facility, starts_at: dt.datetime, ends_at: dt.datetime,

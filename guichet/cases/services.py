@@ -289,13 +289,14 @@ def case_reply(*, case: Case, agent, body: str, files: Sequence[CheckedFile] = (
 
 
 def _notify_resident(case: Case, template: str, *, event: Event | None = None,
-                     extra: dict | None = None) -> None:
+                     extra: dict | None = None, category: str | None = None) -> None:
     if not case.requester_email:
         return
     agent = event.actor if event else None
     notification_queue(
         template=template, recipient=case.requester_email, case=case, user=case.requester,
         context={**_receipt_context(case), "event": event, "agent": agent, **(extra or {})},
+        category=category,
     )
 
 
@@ -484,14 +485,16 @@ def case_attach_generated(*, case: Case, name: str, content: bytes, content_type
 
 
 def case_message_resident(*, case: Case, body: str, user=None, template: str = "agent_message",
-                          files: Sequence[CheckedFile] = ()) -> Event:
-    """A message to the resident written by a kind's workflow (checked by the caller)."""
+                          files: Sequence[CheckedFile] = (), category: str | None = None
+                          ) -> Event:
+    """A message to the resident written by a kind's workflow (checked by the caller); its
+    `category` (the template's by default) files it in the resident's preferences and centre."""
     event = _add_event(case, Event.Kind.AGENT_MESSAGE, actor=user, body=body)
     _attach(case, event, files, user)
     if user is not None and not case.first_responded_at:
         case.first_responded_at = event.created_at
         case.save(update_fields=["first_responded_at"])
-    _notify_resident(case, template, event=event)
+    _notify_resident(case, template, event=event, category=category)
     return event
 
 

@@ -1,6 +1,6 @@
 """Reads for the portal: visible news, current alerts (published ones, and the closures that
-already exist elsewhere — a commune's exceptional closures, a closed agenda — read where they
-live, never copied)."""
+already exist elsewhere — a commune's exceptional closures, a closed agenda, a closed
+facility — read where they live, never copied)."""
 
 from __future__ import annotations
 
@@ -53,10 +53,12 @@ def published_alerts(*, commune=None, now=None):
 def current_alerts(*, commune=None, now=None, days_ahead: int = 7,
                    limit: int = 20) -> list[CurrentAlert]:
     """Alerts under way or starting within `days_ahead` days: the published ones, the
-    exceptional closures of a collectivité and the full closures of an appointment agenda."""
+    exceptional closures of a collectivité, the full closures of an appointment agenda and
+    the closures of a bookable facility."""
     from django.urls import reverse
 
     from guichet.appointments.models import Unavailability
+    from guichet.bookings.models import FacilityClosure
     from guichet.organisations.models import Closure
 
     now = now or timezone.now()
@@ -95,6 +97,18 @@ def current_alerts(*, commune=None, now=None, days_ahead: int = 7,
             title=f"{u.agenda.name} : pas de rendez-vous",
             text=u.summary or "Cet agenda de rendez-vous est fermé.",
             starts_at=u.starts_at, ends_at=u.ends_at, commune=org.name, source="agenda"))
+    places = FacilityClosure.objects.filter(ends_at__gt=now, starts_at__lte=horizon,
+                                            facility__is_active=True
+                                            ).select_related("facility__organisation")
+    if commune is not None:
+        places = places.filter(facility__organisation__in=commune.territory())
+    for c in places.order_by("starts_at")[:limit]:
+        found.append(CurrentAlert(
+            kind=Alert.Kind.CLOSURE, kind_label="Fermeture d'un équipement",
+            title=f"{c.facility.name} : fermé",
+            text=c.reason or "Cet équipement ne peut pas être réservé ni utilisé.",
+            starts_at=c.starts_at, ends_at=c.ends_at, commune=c.facility.organisation.name,
+            url=reverse("portal:facility", args=[c.facility.slug]), source="facility"))
     found.sort(key=lambda a: (a.kind != Alert.Kind.EMERGENCY, a.starts_at))
     return found[:limit]
 

@@ -24,6 +24,7 @@ from guichet.documents.models import Document
 from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib.files import CheckedFile, random_name
+from guichet.notifications.models import Category
 from guichet.notifications.services import notification_queue
 
 from . import definition as definitions
@@ -640,7 +641,8 @@ def submission_request_documents(*, submission: Submission, agent, documents: li
     _move(submission, State.WAITING_DOCUMENTS, agent=agent, reason="Pièces demandées")
     body = (f"{message.strip()}\n\nPièces à fournir avant le {due_on:%d/%m/%Y} :\n"
             + "\n".join(f"- {doc}" for doc in documents)).strip()
-    case_message_resident(case=submission.case, body=body, user=agent)
+    case_message_resident(case=submission.case, body=body, user=agent,
+                          category=Category.DOCUMENTS)
     journal_record(actor=agent, action=Entry.Action.CASE_STATUS, case=submission.case,
                    transition="request_documents")
     return submission

@@ -131,6 +131,7 @@ NOT_PAGES = {
     "appointment_cancel": "POST", "appointment_move": "POST", "registration_action": "POST",
     "procedure_start": "POST", "vault_delete": "POST",
     "news_rss": "RSS", "news_atom": "Atom", "news_image": "image",
+    "alerts_rss": "RSS", "alerts_atom": "Atom",
     "notifications_all_read": "POST", "notification_read": "POST",
     # Pages reached from one news item, alert, email link or closed case: measured at 360 px
     # and 1280 px, with axe, by their own journeys (test_news_journey.py) and views' tests.

@@ -126,3 +126,31 @@ def test_the_test_bank_and_its_callback_work_only_when_the_test_provider_is_on(c
     assert FacilityBooking.objects.get().status == FacilityBooking.Status.PENDING_PAYMENT
     entry = Entry.objects.get(action=Entry.Action.PAYMENT_REFUSED)
     assert entry.case == payment.case and "non activé" in entry.details["reason"]
+
+
+def test_a_closed_hall_shows_closed_refuses_the_booking_and_is_an_alert(client, hall):
+    import datetime as dt
+
+    from guichet.bookings.models import FacilityClosure
+    from guichet.lib.business_time import PARIS
+
+    day = next_working_day(5)
+    FacilityClosure.objects.create(
+        facility=hall, starts_at=dt.datetime.combine(day, dt.time(8), PARIS),
+        ends_at=dt.datetime.combine(day, dt.time(20), PARIS), reason="Travaux de peinture")
+    week = client.get(reverse("portal:facility", args=[hall.slug]),
+                      {"semaine": day.isoformat()}).content.decode()
+    assert "<strong>Fermé</strong>" in week and "Travaux de peinture" in week
+    html = client.post(reverse("portal:facility", args=[hall.slug]),
+                       hall_form(day)).content.decode()
+    assert "Salle des fêtes est fermé jusqu&#x27;au" in html and "à 20:00" in html
+    assert 'value="Anniversaire"' in html  # what was typed is kept
+    assert not FacilityBooking.objects.exists()
+    alerts = client.get(reverse("portal:alerts")).content.decode()
+    assert "Salle des fêtes : fermé" in alerts and "Fermeture d&#x27;un équipement" in alerts
+    feed = client.get(reverse("portal:alerts_rss")).content.decode()
+    assert "Salle des fêtes : fermé" in feed
+    # The day after is bookable again.
+    client.post(reverse("portal:facility", args=[hall.slug]),
+                hall_form(day + dt.timedelta(days=1 if day.weekday() < 4 else 3)))
+    assert FacilityBooking.objects.count() == 1

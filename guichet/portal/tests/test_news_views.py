@@ -53,3 +53,27 @@ def test_the_home_page_shows_the_current_alerts(client, works):
 def test_it_checks_ownership(client, works):
     """An unpublished alert is nobody's to see."""
     assert client.get(reverse("portal:alert_detail", args=[works.pk])).status_code == 404
+
+
+def test_alert_feeds_carry_published_alerts_and_closures_per_commune(client, works, commune,
+                                                                      other_commune):
+    from guichet.news.models import Alert
+    from guichet.organisations.models import Closure
+
+    Closure.objects.create(organisation=commune, start_date=timezone.localdate(),
+                           end_date=timezone.localdate() + dt.timedelta(days=1),
+                           reason="Inventaire annuel")
+    rss = client.get(reverse("portal:alerts_rss") + f"?commune={commune.slug}")
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    body = rss.content.decode()
+    assert "Travaux rue Foch" not in body  # not published yet
+    assert "Inventaire annuel" in body and "Fermeture exceptionnelle" in body
+
+    Alert.objects.filter(pk=works.pk).update(status=Alert.Status.PUBLISHED)
+    atom = client.get(reverse("portal:alerts_atom") + f"?commune={commune.slug}").content.decode()
+    assert "Travaux rue Foch" in atom
+    assert reverse("portal:alert_detail", args=[works.pk]) in atom
+    elsewhere = client.get(reverse("portal:alerts_rss") + f"?commune={other_commune.slug}")
+    assert "Travaux rue Foch" not in elsewhere.content.decode()
+    page = client.get(reverse("portal:alerts") + f"?commune={commune.slug}").content.decode()
+    assert reverse("portal:alerts_rss") + f"?commune={commune.slug}" in page

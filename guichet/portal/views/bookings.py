@@ -56,11 +56,16 @@ def facility_detail(request, slug):
     busy = list(facility.bookings.filter(
         status__in=FacilityBooking.BLOCKING, starts_at__lt=start + dt.timedelta(days=7),
         ends_at__gt=start).order_by("starts_at").values_list("starts_at", "ends_at"))
+    closures = list(facility.closures.filter(starts_at__lt=start + dt.timedelta(days=7),
+                                             ends_at__gt=start))
     days = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
+        day_start = dt.datetime.combine(day, dt.time.min, PARIS)
+        closed = [c for c in closures if c.starts_at < day_start + dt.timedelta(days=1)
+                  and c.ends_at > day_start]
         days.append((day, [(s, e) for s, e in busy
-                           if timezone.localtime(s, PARIS).date() == day]))
+                           if timezone.localtime(s, PARIS).date() == day], closed))
     form = FacilityBookingForm(request.POST or None, facility=facility, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -118,6 +118,60 @@ class NewsAtomFeed(NewsFeed):
     subtitle = NewsFeed.description
 
 
+class AlertsFeed(Feed):
+    """RSS 2.0 of the alerts under way or announced for the next 60 days (?commune=…): the
+    published ones and the closures read where they live, as on the « Alertes » page."""
+
+    description_template = None
+
+    def get_object(self, request):
+        return _filters(request)[0]
+
+    def title(self, commune):
+        return "Alertes en cours" + (f" — {commune.name}" if commune else "")
+
+    def link(self, commune):
+        return reverse("portal:alerts") + (f"?commune={commune.slug}" if commune else "")
+
+    def description(self, commune):
+        return "Fermetures, travaux et urgences annoncés par les collectivités du territoire."
+
+    def items(self, commune):
+        return current_alerts(commune=commune, days_ahead=60, limit=50)
+
+    def item_title(self, item):
+        return f"{item.kind_label} — {item.title}"
+
+    def item_description(self, item):
+        start = timezone.localtime(item.starts_at)
+        end = timezone.localtime(item.ends_at)
+        return (f"{item.commune}, du {start:%d/%m/%Y à %H:%M} au {end:%d/%m/%Y à %H:%M}. "
+                f"{item.text}")
+
+    def item_link(self, item):
+        return item.url or reverse("portal:alerts")
+
+    def item_guid(self, item):
+        # Only a published alert has a page of its own; a closure is told apart by its
+        # source, place and start.
+        if item.source == "alert":
+            return item.url
+        return f"{item.source}:{item.commune}:{item.title}:{item.starts_at:%Y%m%dT%H%M}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.starts_at
+
+    def item_categories(self, item):
+        return [item.kind_label]
+
+
+class AlertsAtomFeed(AlertsFeed):
+    feed_type = Atom1Feed
+    subtitle = AlertsFeed.description
+
+
 def subscribe(request):
     """GET/POST /abonnements/nouveau/: anyone; a signed-in resident's own address is active at
     once, any other address gets a confirmation link."""

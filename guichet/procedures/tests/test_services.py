@@ -194,6 +194,23 @@ def test_requesting_documents_restarts_the_sva_clock_on_arrival(canteen, residen
     assert submission.implicit_due_on == timezone.localdate() + relativedelta(months=2)
 
 
+def test_the_request_for_pieces_is_filed_under_pieces_requested(canteen, resident, agent):
+    """The resident who turned off « Réponses » still hears that pieces are wanted, and finds
+    the message under « Pièces demandées » in their centre."""
+    from guichet.notifications.models import Category, InAppItem, Notification, Preference
+
+    Preference.objects.create(user=resident, category=Category.REPLY,
+                              channel=Preference.Channel.EMAIL, enabled=False)
+    submission = submission_submit(submission=_filled(canteen, resident), user=resident)
+    submission_request_documents(submission=submission, agent=agent, documents=["RIB"],
+                                 due_on=timezone.localdate() + dt.timedelta(days=10),
+                                 message="Il manque votre RIB.")
+    item = InAppItem.objects.filter(user=resident).latest("pk")
+    assert item.category == Category.DOCUMENTS
+    sent = Notification.objects.filter(case=submission.case, template="agent_message").get()
+    assert sent.status != Notification.Status.SKIPPED
+
+
 def test_requesting_documents_suspends_the_svr_clock(unit, procedure_admin, resident, agent):
     procedure = make_procedure(unit, publisher=procedure_admin,
                                implicit=Procedure.Implicit.REJECT)
