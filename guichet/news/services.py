@@ -21,8 +21,12 @@ from guichet.journal.models import Entry
 from guichet.journal.services import journal_record
 from guichet.lib import geo
 from guichet.lib.urls import absolute_url
-from guichet.notifications.models import Category
-from guichet.notifications.services import notification_centre_add, notification_queue
+from guichet.notifications.models import Category, Notification
+from guichet.notifications.services import (
+    enqueue_batch_delivery,
+    notification_centre_add,
+    notification_queue,
+)
 
 from .models import Alert, Dispatch, News, PublicationStatus, Subscription
 
@@ -364,7 +368,7 @@ def dispatches_send(*, subscription_ids: list[int]) -> int:
     several) with its List-Unsubscribe headers, plus an SMS for an emergency when asked, plus
     the in-app items — each subscription in its own transaction, its dispatches locked and
     marked done in it. Returns the number of messages written."""
-    written = 0
+    written, emails = 0, []
     for subscription_id in subscription_ids:
         with transaction.atomic():
             pending = Dispatch.objects.filter(subscription_id=subscription_id,
@@ -379,11 +383,14 @@ def dispatches_send(*, subscription_ids: list[int]) -> int:
                 Dispatch.objects.filter(pk__in=[d.pk for d in dispatches]).update(
                     done_at=timezone.now())
                 continue
-            written += _send_to(subscription, dispatches)
+            written += _send_to(subscription, dispatches, emails)
+    # One task sends the batch's emails over one SMTP session; if this worker dies first, the
+    # periodic safety net (`send_notifications`) sends what is pending.
+    enqueue_batch_delivery(emails)
     return written
 
 
-def _send_to(subscription: Subscription, dispatches: list[Dispatch]) -> int:
+def _send_to(subscription: Subscription, dispatches: list[Dispatch], emails: list[int]) -> int:
     user = subscription.user
     notification = None
     written = 0
@@ -401,7 +408,9 @@ def _send_to(subscription: Subscription, dispatches: list[Dispatch]) -> int:
         notification = notification_queue(
             template="news_item" if len(items) == 1 else "news_digest",
             recipient=subscription.email, user=user, context=context, in_app=False,
-            category=Category.ALERTS, headers=unsubscribe_headers(subscription))
+            category=Category.ALERTS, headers=unsubscribe_headers(subscription), batched=True)
+        if notification.status == Notification.Status.PENDING:
+            emails.append(notification.pk)
         written += 1
     emergencies = [d for d in dispatches if d.emergency]
     if emergencies and subscription.sms_emergencies and subscription.phone:

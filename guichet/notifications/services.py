@@ -30,13 +30,15 @@ from .tasks import (
     LINK_LIFETIMES,
     claimable,
     delivery_policy,
+    enqueue_batch_delivery,
     enqueue_delivery,
     notification_deliver,
+    notifications_deliver_many,
     retry_delay,
     transports_alert_if_failing,
 )
 
-__all__ = ["notification_centre_add", "notification_centre_mark_all_read",
+__all__ = ["enqueue_batch_delivery", "notification_centre_add", "notification_centre_mark_all_read",
            "notification_centre_mark_read", "notification_deliver", "preferences_save",
            "wants", "notification_queue", "notifications_deliver_due",
            "notifications_requeue_stale", "notifications_resend_failed", "render_email",
@@ -88,7 +90,8 @@ def category_for(template: str) -> str:
 def notification_queue(*, template: str, recipient: str, context: dict, case=None,
                        user=None, mandatory: bool = False, channel: str = "email",
                        attachments: list[dict] | None = None, category: str | None = None,
-                       headers: dict | None = None, in_app: bool = True) -> Notification:
+                       headers: dict | None = None, in_app: bool = True,
+                       batched: bool = False) -> Notification:
     """Write a notification to the outbox and enqueue its delivery in the same transaction.
 
     A message the resident turned off for its category and channel (`Preference`) is kept,
@@ -98,6 +101,8 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
     to their notification centre (unless `in_app=False`: the caller writes its own).
     An SMS uses `templates/sms/<template>.txt`; email attachments are small texts (an .ics), or
     base64 text marked `"encoding": "base64"` (a PDF report).
+    `batched=True`: no task of its own; the caller hands many at once to
+    `enqueue_batch_delivery`, sent over one SMTP session behind the legal notices.
     """
     category = category or category_for(template)
     if user is None and case is not None and case.requester_id and recipient and \
@@ -133,7 +138,7 @@ def notification_queue(*, template: str, recipient: str, context: dict, case=Non
             url = case.get_absolute_url() if case is not None else ""
             notification_centre_add(user=user, category=category, title=subject, url=url,
                                     legal=category in ALWAYS_SENT or mandatory)
-        if status == Notification.Status.PENDING:
+        if status == Notification.Status.PENDING and not batched:
             enqueue_delivery(notification)
     return notification
 
@@ -275,6 +280,6 @@ def notifications_deliver_due(limit: int = 500) -> int:
     now = timezone.now()
     ids = list(
         Notification.objects.filter(claimable(now))
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+        .order_by("-legal", "next_attempt_at").values_list("pk", flat=True)[:limit]
     )
-    return sum(notification_deliver(notification_id=pk) for pk in ids)
+    return notifications_deliver_many(ids)

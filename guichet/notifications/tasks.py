@@ -20,7 +20,7 @@ import smtplib
 import socket
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -94,23 +94,48 @@ def notification_claim(*, notification_id: int, now: dt.datetime | None = None) 
     return bool(rows.update(**lease))
 
 
-def notification_deliver(*, notification_id: int) -> bool:
-    """Send one notification if it is due and not leased. Returns True when it was sent now."""
+def notification_deliver(*, notification_id: int, connection=None) -> bool:
+    """Send one notification if it is due and not leased. Returns True when it was sent now.
+    An email goes over `connection` when given (a batch shares one SMTP session)."""
     if not notification_claim(notification_id=notification_id):
         return False
     notification = Notification.objects.select_related("case").get(pk=notification_id)
     error, permanent = "", False
     try:
-        TRANSPORTS[notification.channel].send(notification)
+        if notification.channel == Notification.Channel.EMAIL:
+            email_transport.send(notification, connection=connection)
+        else:
+            TRANSPORTS[notification.channel].send(notification)
     except Exception as exc:  # any transport failure is retried, never lost
         error = f"{type(exc).__name__}: {exc}"[:2000]
         permanent = is_permanent(exc)
         logger.warning("notification %s: delivery failed (%s)", notification.pk, type(exc).__name__)
+        if connection is not None and not permanent:
+            connection.close()  # the next message of the batch opens a fresh session
     with transaction.atomic():
         _record_outcome(notification, error, permanent)
     if error and not permanent:
         transports_alert_if_failing()
     return not error
+
+
+def notifications_deliver_many(notification_ids) -> int:
+    """Send these one after the other, the emails over one SMTP session (a batch of digests,
+    the periodic safety net): a session per message is what made 50,000 digests take hours.
+    Each message keeps its own claim, sent marker and retry. Returns how many were sent."""
+    smtp = get_connection(fail_silently=False)
+    sent = 0
+    try:
+        for pk in notification_ids:
+            if getattr(smtp, "connection", True) is None:  # not open yet, or closed on an error
+                try:
+                    smtp.open()
+                except OSError:
+                    pass  # the send below fails the same way and is recorded, then retried
+            sent += notification_deliver(notification_id=pk, connection=smtp)
+    finally:
+        smtp.close()
+    return sent
 
 
 def is_permanent(exc: Exception) -> bool:
@@ -212,15 +237,34 @@ def transports_alert_if_failing(now: dt.datetime | None = None) -> int:
     return alerted
 
 
+# Legal notices (receipts, acknowledgements, decisions) go before everything else in the queue,
+# bulk sends (digests, news) after everything else: a burst of news never delays a receipt.
+LEGAL_PRIORITY, BULK_PRIORITY = 10, -10
+
+
 @task()
 def deliver(notification_id: int) -> bool:
     return notification_deliver(notification_id=notification_id)
+
+
+@task(priority=BULK_PRIORITY)
+def deliver_batch(notification_ids: list[int]) -> int:
+    return notifications_deliver_many(notification_ids)
 
 
 def enqueue_delivery(notification: Notification, run_after: dt.datetime | None = None) -> None:
     """Hand the delivery to the worker, in the caller's transaction (the task backend stores
     tasks in the same database)."""
     job = deliver
-    if run_after is not None and job.get_backend().supports_defer:
+    backend = job.get_backend()
+    if notification.legal and backend.supports_priority:
+        job = job.using(priority=LEGAL_PRIORITY)
+    if run_after is not None and backend.supports_defer:
         job = job.using(run_after=run_after)
     job.enqueue(notification.pk)
+
+
+def enqueue_batch_delivery(notification_ids: list[int]) -> None:
+    """One task for many notifications written with `batched=True`, behind the legal ones."""
+    if notification_ids:
+        deliver_batch.enqueue(list(notification_ids))

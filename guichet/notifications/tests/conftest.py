@@ -14,9 +14,11 @@ from guichet.notifications.models import Notification
 class Mailbox:
     def __init__(self):
         self.messages = []
+        self.peers = set()  # one (address, port) per SMTP connection
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        self.peers.add(session.peer)
         return "250 OK"
 
 

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 
-def send(notification) -> None:
+def send(notification, connection=None) -> None:
+    """`connection`: an open SMTP session shared by a batch (Django opens one otherwise)."""
     message = EmailMultiAlternatives(
+        connection=connection,
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
