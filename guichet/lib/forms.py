@@ -26,7 +26,8 @@ class AccessibleFormMixin:
         items = [("", str(message)) for message in self.non_field_errors()]
         for name, errors in self.errors.items():
             if name in self.fields:
-                anchor = self[name].auto_id
+                # A hidden field filled by a widget (a map) names the block to go back to.
+                anchor = getattr(self.fields[name], "error_anchor", None) or self[name].auto_id
                 label = self.fields[name].label or name
                 items.extend((anchor, f"{label} : {message}") for message in errors)
         return items

@@ -73,3 +73,46 @@ def box_around(lat: float, lon: float, radius_m: float) -> tuple[float, float, f
 
 def valid_point(lat: float, lon: float) -> bool:
     return -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def polygon_from_points(points: list) -> dict:
+    """A GeoJSON Polygon from [lon, lat] points drawn on a map: 3 to 200 distinct valid
+    points, the ring closed. ValueError (in French) otherwise."""
+    if not isinstance(points, list):
+        raise ValueError("Le tracé n'est pas une liste de points.")
+    ring = []
+    for point in points:
+        if (not isinstance(point, list | tuple) or len(point) != 2
+                or not all(isinstance(v, int | float) for v in point)
+                or not valid_point(point[1], point[0])):
+            raise ValueError("Un point du tracé n'est pas une position valide.")
+        ring.append([round(float(point[0]), 6), round(float(point[1]), 6)])
+    if len(ring) > 1 and ring[0] == ring[-1]:
+        ring.pop()
+    if len({tuple(p) for p in ring}) < 3:
+        raise ValueError("Tracez au moins trois points pour fermer une zone.")
+    if len(ring) > 200:
+        raise ValueError("Le tracé a trop de points (200 au plus).")
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+
+
+def bounding_circle(geometry: dict) -> tuple[float, float, float]:
+    """(lat, lon, radius in metres) of a circle around a Polygon or MultiPolygon."""
+    min_lat, min_lon, max_lat, max_lon = bounds(geometry)
+    lat, lon = (min_lat + max_lat) / 2, (min_lon + max_lon) / 2
+    return lat, lon, distance_m(min_lat, min_lon, lat, lon)
+
+
+def meets(geometry: dict, lat: float, lon: float, radius_m: float = 0) -> bool:
+    """Whether a circle (a point when radius_m is 0) touches the polygon: its centre inside, or
+    a vertex of the polygon within its radius (near enough for streets and districts)."""
+    if contains(geometry, lat, lon):
+        return True
+    if not radius_m:
+        return False
+    if geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry") or {}
+    polygons = (geometry["coordinates"] if geometry.get("type") == "MultiPolygon"
+                else [geometry.get("coordinates") or []])
+    return any(distance_m(lat, lon, p[1], p[0]) <= radius_m
+               for polygon in polygons for ring in polygon for p in ring)

@@ -143,6 +143,9 @@ class Subscription(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     radius_m = models.PositiveIntegerField("rayon (mètres)", null=True, blank=True)
+    # A zone drawn on the map (GeoJSON Polygon); lat/lon/radius_m then hold its bounding
+    # circle, so that the same prefilters apply, and the polygon decides.
+    area = models.JSONField("zone tracée", null=True, blank=True)
     channel = models.CharField("recevoir", max_length=6, choices=Channel.choices,
                                default=Channel.EMAIL)
     sms_emergencies = models.BooleanField("les urgences aussi par SMS", default=False)

@@ -9,6 +9,7 @@ transaction, so a worker killed at any point neither loses an item nor sends it 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import nh3
 from django.core import signing
@@ -176,10 +177,15 @@ def subscription_create(*, email: str, user=None, topics=(), communes=(), addres
                         radius_m: int | None = None, channel: str = Subscription.Channel.EMAIL,
                         frequency: str = Subscription.Frequency.IMMEDIATE,
                         include_reports: bool = True, sms_emergencies: bool = False,
-                        phone: str = "", acting_user=None) -> Subscription:
+                        phone: str = "", area: dict | None = None,
+                        acting_user=None) -> Subscription:
     """A signed-in resident's subscription to their own verified address is active at once;
-    anyone else's is confirmed by the link sent to the address (double opt-in)."""
-    subscription = Subscription.objects.create(
+    anyone else's is confirmed by the link sent to the address (double opt-in). A zone drawn
+    on the map (`area`, a GeoJSON Polygon) replaces the address's circle."""
+    if area is not None:
+        lat, lon, radius = geo.bounding_circle(area)
+        radius_m = max(1, math.ceil(radius))
+    subscription = Subscription.objects.create(area=area,
         user=user, email=email.strip().lower(), address=address, lat=lat, lon=lon,
         radius_m=radius_m if lat is not None else None, channel=channel, frequency=frequency,
         include_reports=include_reports, sms_emergencies=sms_emergencies, phone=phone)
@@ -293,8 +299,10 @@ def subscription_matches(subscription: Subscription, *, kind: str, communes: set
             # An item without a place reaches area subscribers only through a commune or topic.
             return bool(sub_communes or sub_topics) and not is_report
         lat, lon, radius = area
-        return geo.distance_m(subscription.lat, subscription.lon, lat, lon) <= \
-            subscription.radius_m + radius
+        if geo.distance_m(subscription.lat, subscription.lon, lat, lon) > \
+                subscription.radius_m + radius:
+            return False
+        return subscription.area is None or geo.meets(subscription.area, lat, lon, radius)
     return bool(sub_communes or sub_topics)
 
 

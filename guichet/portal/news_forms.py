@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -36,6 +38,10 @@ class SubscriptionForm(Form):
     lat = forms.FloatField(label="Latitude", required=False,
                            help_text="Facultatif : si l'adresse n'est pas trouvée.")
     lon = forms.FloatField(label="Longitude", required=False)
+    # Filled by the map (static/js/reports.js): the [lon, lat] points of a zone drawn by clicks.
+    area = forms.CharField(label="Zone tracée sur la carte", widget=forms.HiddenInput,
+                           required=False, max_length=20000)
+    area.error_anchor = "zone-aide"
     include_reports = forms.BooleanField(label="Les signalements ouverts ou résolus près de chez "
                                                "moi", required=False, initial=True)
     channel = forms.ChoiceField(label="Recevoir", choices=Subscription.Channel.choices,
@@ -54,10 +60,27 @@ class SubscriptionForm(Form):
             # Without an account there is no personal space to show items in.
             self.fields["channel"].choices = [Subscription.Channel.choices[0]]
 
+    def clean_area(self):
+        text = (self.cleaned_data.get("area") or "").strip()
+        if not text:
+            return None
+        try:
+            return geo.polygon_from_points(json.loads(text))
+        except (ValueError, TypeError) as exc:
+            message = str(exc) if isinstance(exc, ValueError) and not isinstance(
+                exc, json.JSONDecodeError) else "Le tracé n'a pas pu être lu."
+            raise ValidationError(f"{message} Effacez le tracé et recommencez, ou indiquez "
+                                  "une adresse.") from exc
+
     def clean(self):
         data = super().clean()
         address = (data.get("address") or "").strip()
         lat, lon = data.get("lat"), data.get("lon")
+        if data.get("area") or self.has_error("area"):
+            # The drawn zone wins over the address's circle: nothing to look up (and a zone to
+            # redraw is the one thing to fix).
+            self._check_chosen(data)
+            return data
         if (lat is None) != (lon is None) or (lat is not None and not geo.valid_point(lat, lon)):
             self.add_error("lat", "Indiquez une latitude et une longitude valides, ou aucune.")
         elif address and lat is None:
@@ -76,6 +99,9 @@ class SubscriptionForm(Form):
         if not (data.get("topics") or data.get("communes") or address or lat is not None) \
                 and not self.errors:
             raise ValidationError("Choisissez au moins un thème, une commune ou une adresse.")
+        self._check_chosen(data)
+        return data
+
+    def _check_chosen(self, data):
         if data.get("sms_emergencies") and not data.get("phone"):
             self.add_error("phone", "Indiquez un téléphone portable pour recevoir les SMS.")
-        return data

@@ -21,6 +21,7 @@ from guichet.news.services import (
     subscription_unsubscribe,
 )
 from guichet.organisations.models import Organisation
+from guichet.reports.selectors import map_settings
 
 from ..news_forms import SubscriptionForm
 
@@ -185,12 +186,12 @@ def subscribe(request):
             address=data["address"], lat=data.get("lat"), lon=data.get("lon"),
             radius_m=data["radius_m"], channel=data["channel"], frequency=data["frequency"],
             include_reports=data["include_reports"], sms_emergencies=data["sms_emergencies"],
-            phone=data.get("phone") or "", acting_user=user)
+            phone=data.get("phone") or "", area=data.get("area"), acting_user=user)
         if subscription.confirmed_at:
             messages.success(request, "Votre abonnement est enregistré.")
             return redirect("portal:subscriptions")
         return render(request, "portal/news/subscribe_sent.html", {"email": subscription.email})
-    return render(request, "portal/news/subscribe.html", {"form": form})
+    return render(request, "portal/news/subscribe.html", {"form": form, "map": map_settings()})
 
 
 def subscriptions(request):
