@@ -11,7 +11,7 @@ from django.utils import timezone
 from guichet.appointments.models import Agenda, AppointmentType, OpeningRule, Place
 from guichet.appointments.services import appointment_book, appointment_cancel, appointment_mark
 from guichet.appointments.slots import openings
-from guichet.bookings.models import Audience, Event, Facility, Tariff
+from guichet.bookings.models import Audience, Event, Facility, FacilityClosure, Tariff
 from guichet.bookings.payments import TestProvider
 from guichet.bookings.services import (
     event_cancel,
@@ -115,6 +115,11 @@ def facilities_load(territory: Territory) -> tuple[list[Facility], list[Event]]:
     Tariff.objects.update_or_create(facility=ground, audience=Audience.RESIDENT,
                                     defaults={"price_cents": 2500})
     now = timezone.localtime(timezone.now(), PARIS).replace(minute=0, second=0, microsecond=0)
+    # The pitch is closed for its annual maintenance in ten days: an alert of the EPCI.
+    closed = (now + dt.timedelta(days=10)).replace(hour=0)
+    FacilityClosure.objects.update_or_create(facility=ground, reason="Entretien annuel du gazon",
+                                             defaults={"starts_at": closed,
+                                                       "ends_at": closed + dt.timedelta(days=3)})
     events = []
     for slug, title, days, hour, places, per, label, unit in [
         ("atelier-velo", "Atelier réparation de vélos (enfants)", 12, 14, 8, 3, "Enfant",

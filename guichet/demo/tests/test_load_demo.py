@@ -70,6 +70,9 @@ def test_appointments_facilities_and_events_in_every_state(loaded):
         FacilityBooking.objects.values_list("status", flat=True))
     assert Registration.objects.filter(status="waitlisted").exists()
     assert Event.objects.filter(places_taken=models.F("places")).count() == 2  # two are full
+    from guichet.news.selectors import current_alerts
+    assert "Terrain de football synthétique : fermé" in {
+        a.title for a in current_alerts(days_ahead=60, limit=100)}
 
 
 def test_it_prints_logins_that_work(loaded, client):
