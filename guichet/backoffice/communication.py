@@ -18,6 +18,7 @@ from guichet.lib.forms import ModelForm
 from guichet.news import services
 from guichet.news.models import Alert, News, Topic
 from guichet.news.selectors import editable_organisations
+from guichet.reports.selectors import map_settings
 
 from .views import agent_required
 
@@ -190,7 +191,7 @@ def alert_edit(request, pk=None):
         messages.success(request, f"L'alerte « {saved.title} » est enregistrée.")
         return redirect("backoffice:alert_edit", pk=saved.pk)
     return render(request, "backoffice/communication/alert_form.html",
-                  {"form": form, "alert": alert})
+                  {"form": form, "alert": alert, "map": map_settings()})
 
 
 @communication_required

@@ -77,6 +77,9 @@ TEMPLATE_CATEGORIES = {
     "sla_digest": Category.STAFF, "procedure_implicit_warning": Category.STAFF,
     "webhook_disabled": Category.STAFF,
     "news_item": Category.ALERTS, "news_digest": Category.ALERTS,
+    "news_emergency_sms": Category.ALERTS,
+    "survey_invitation": Category.SURVEYS, "survey_reminder": Category.SURVEYS,
+    "survey_synthesis": Category.SURVEYS, "satisfaction_request": Category.SURVEYS,
 }
 # Shown in the notification centre when they concern a resident with an account.
 IN_APP_CATEGORIES = {Category.LEGAL, Category.REPLY, Category.STATUS, Category.REMINDER,

@@ -53,22 +53,30 @@ document.addEventListener("DOMContentLoaded", function () {
     } else if (locate) { locate.hidden = true; }
   }
 
-  // A zone drawn by clicks (subscriptions): the points go to a hidden input as [[lon, lat], …];
-  // without JavaScript the address and its radius do the same job.
+  // A zone drawn by clicks: a subscriber's district (points as [[lon, lat], …] in a hidden
+  // input) or an alert's area (a GeoJSON Polygon in the agent's textarea, data-area-format).
+  // Without JavaScript the address and its radius, or the typed GeoJSON, do the same job.
   var zone = document.querySelector("[data-map-area]");
   if (zone) {
+    var block = zone.closest("[data-area-block]");
     var input = document.getElementById(zone.dataset.areaInput);
-    var status = document.getElementById(zone.dataset.status);
-    var block = document.getElementById("zone-aide");
-    if (block) { block.hidden = false; }
+    var status = block.querySelector("[data-area-status]");
+    var asGeoJSON = zone.dataset.areaFormat === "geojson";
+    block.hidden = false;
     var points = [];
     try { points = input.value ? JSON.parse(input.value) : []; } catch (e) { points = []; }
-    if (points.type === "Polygon") { points = points.coordinates[0].slice(0, -1); }
+    if (points && points.type === "Polygon") { points = points.coordinates[0].slice(0, -1); }
+    if (!Array.isArray(points)) { points = []; }
     var zoneMap = baseMap(zone, null, 15);
     var shape = L.polygon([], { color: "#000091" }).addTo(zoneMap);
     function redraw(fit) {
       shape.setLatLngs(points.map(function (p) { return [p[1], p[0]]; }));
-      input.value = points.length ? JSON.stringify(points) : "";
+      if (asGeoJSON) {
+        input.value = points.length >= 3 ? JSON.stringify(
+          { type: "Polygon", coordinates: [points.concat([points[0]])] }) : "";
+      } else {
+        input.value = points.length ? JSON.stringify(points) : "";
+      }
       status.textContent = points.length === 0 ? "Aucune zone tracée."
         : points.length < 3 ? points.length + " point(s) : encore " + (3 - points.length) + " au moins pour fermer la zone."
         : "Zone tracée : " + points.length + " points.";
@@ -78,10 +86,10 @@ document.addEventListener("DOMContentLoaded", function () {
       points.push([+e.latlng.lng.toFixed(6), +e.latlng.lat.toFixed(6)]);
       redraw();
     });
-    document.querySelector("[data-area-undo]").addEventListener("click", function () {
+    block.querySelector("[data-area-undo]").addEventListener("click", function () {
       points.pop(); redraw();
     });
-    document.querySelector("[data-area-clear]").addEventListener("click", function () {
+    block.querySelector("[data-area-clear]").addEventListener("click", function () {
       points = []; redraw();
     });
     redraw(true);

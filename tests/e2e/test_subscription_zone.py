@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from guichet.news.models import Subscription
 
-from .conftest import axe_violations, log_in
+from .conftest import axe_violations, field, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,4 +51,31 @@ def test_without_javascript_the_map_stays_hidden(live_server, browser, resident)
     page.goto(live_server.url + "/abonnements/nouveau/")
     assert not page.locator("#carte-zone").is_visible()
     assert page.get_by_label("Ma rue ou mon adresse").is_visible()
+    context.close()
+
+
+def test_an_agent_draws_the_area_of_an_alert(live_server, browser, communicator, commune):
+    from guichet.news.models import Alert
+
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server.url + "/agents/communication/", communicator.email)
+    page.get_by_role("link", name="Nouvelle alerte").click()
+    field(page, "Collectivité").select_option(label=commune.name)
+    page.get_by_label("Travaux").check()
+    field(page, "Titre").fill("Travaux place de la Mairie")
+    field(page, "Description").fill("Place fermée.")
+    field(page, "Début").fill("2026-01-01T08:00")
+    field(page, "Fin").fill("2099-01-01T18:00")
+    zone = page.locator("#carte-zone")
+    zone.scroll_into_view_if_needed()
+    box = zone.bounding_box()
+    for dx, dy in ((0.3, 0.3), (0.7, 0.3), (0.5, 0.7)):
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+    assert '"type":"Polygon"' in page.locator("textarea[name=geojson]").input_value()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url("**/communication/alertes/*/")
+    alert = Alert.objects.get(title="Travaux place de la Mairie")
+    assert alert.geojson["type"] == "Polygon" and len(alert.geojson["coordinates"][0]) == 4
     context.close()

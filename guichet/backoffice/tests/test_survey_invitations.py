@@ -24,6 +24,10 @@ def test_invitations_go_to_a_segment_once_each(client, agent, unit, case, anonym
     assert "0 réponse pour 2 invitations : 0,0 %" in html
     again = client.post(url, {"target": f"unit:{unit.pk}"}, follow=True).content.decode()
     assert "Aucune nouvelle adresse" in again
+    # The resident with an account also finds it in her centre, under « Questionnaires ».
+    from guichet.notifications.models import Category, InAppItem
+    item = InAppItem.objects.get(user=case.requester, title__startswith="Votre avis")
+    assert item.category == Category.SURVEYS
 
 
 def test_errors_are_shown_in_french(client, agent, draft_survey, unit):
