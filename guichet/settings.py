@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "csp",
     "django_ratelimit",
     "django_tasks",
+    "ninja",  # the REST API's interactive docs (its Swagger UI files, served from here)
     "guichet.lib.apps.TasksDbConfig",
     "guichet.accounts",
     "guichet.organisations",
@@ -340,6 +341,8 @@ OPEN311_POSTS_PER_IP_PER_MINUTE = int(env("OPEN311_POSTS_PER_IP_PER_MINUTE", "12
 # The limits' window. The figures above are per minute: keep 60 (the tests lengthen it so that
 # a slow machine never sees a window end in the middle of a test).
 OPEN311_RATE_WINDOW_SECONDS = 60
+# REST API v1: requests a minute per token (then 429 with Retry-After).
+API_REQUESTS_PER_MINUTE = int(env("API_REQUESTS_PER_MINUTE", "120"))
 
 # Rate limits (django-ratelimit) count in a table of the database, shared by every process on
 # every machine, with an atomic increment (guichet.lib.cache). `migrate` creates the table.

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from guichet.accounts.two_factor import agent_rights_suspended
 from guichet.api import inbound
+from guichet.api.v1 import api as api_v1
 from guichet.lib.health import health
 
 admin.site.site_header = "Guichet — administration"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("agents/", include("guichet.backoffice.urls")),
     path("open311/", include("guichet.api.urls")),
+    path("api/v1/", api_v1.urls),
     path("sante/", health, name="health"),
     path("entree/courriel/", inbound.receive_email, name="inbound_email"),
     path("", include("guichet.portal.urls")),

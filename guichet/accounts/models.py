@@ -176,3 +176,42 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.last_seen_at:%d/%m %H:%M}"
+
+
+class ApiToken(models.Model):
+    """An application's key to the REST API (`/api/v1/`). It acts for one agent account and
+    never sees more than that agent does, narrowed again by its scopes and its collectivité;
+    only a hash of the secret is kept, the secret is shown once when the token is created."""
+
+    class Scope(models.TextChoices):
+        CASES_READ = "cases:read", "Lire les demandes et leur historique"
+        CASES_WRITE = "cases:write", "Répondre aux demandes"
+        ORGANISATIONS_READ = "organisations:read", "Lire les collectivités, services et catégories"
+
+    name = models.CharField("application", max_length=100)
+    organisation = models.ForeignKey("organisations.Organisation", verbose_name="collectivité",
+                                     on_delete=models.CASCADE, related_name="api_tokens")
+    acts_for = models.ForeignKey(User, verbose_name="agit pour l'agent",
+                                 on_delete=models.CASCADE, related_name="api_tokens")
+    scopes = models.JSONField("droits", default=list)
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, scope: str) -> bool:
+        return self.is_active and scope in self.scopes

@@ -12,7 +12,7 @@ from django.utils import timezone
 from guichet.lib.urls import absolute_url
 from guichet.notifications.services import notification_queue
 
-from .models import ResidentProfile, User
+from .models import ApiToken, ResidentProfile, User
 
 MAGIC_SALT = "guichet.magic-link"
 VERIFY_SALT = "guichet.verify-email"
@@ -93,3 +93,67 @@ def login_throttle_key(request, credentials) -> str:
     else:
         username = request.POST.get("username", "") if request is not None else ""
     return username.strip().lower()
+
+
+# REST API tokens: "gch_<prefix>_<secret>"; the prefix finds the row, the secret's keyed hash
+# is compared in constant time. Written by administrators only (see backoffice.api_tokens).
+API_TOKEN_PREFIX = "gch_"
+
+
+def _api_secret_hash(secret: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, name: str, organisation, acts_for: User, scopes: list[str],
+                     acting_user) -> tuple[ApiToken, str]:
+    """A new token and its secret, shown once. Returns (token, the full secret)."""
+    import secrets
+
+    from guichet.journal.models import Entry
+    from guichet.journal.services import journal_record
+
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(name=name.strip(), organisation=organisation,
+                                    acts_for=acts_for, scopes=sorted(set(scopes)), prefix=prefix,
+                                    secret_hash=_api_secret_hash(secret), created_by=acting_user)
+    journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED,
+                   setting="api_token_created", token=prefix, application=token.name,
+                   acts_for=acts_for.pk, scopes=token.scopes)
+    return token, f"{API_TOKEN_PREFIX}{prefix}_{secret}"
+
+
+@transaction.atomic
+def api_token_revoke(*, token, acting_user) -> None:
+    from guichet.journal.models import Entry
+    from guichet.journal.services import journal_record
+
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        journal_record(actor=acting_user, action=Entry.Action.SETTINGS_CHANGED,
+                       setting="api_token_revoked", token=token.prefix, application=token.name)
+
+
+def api_token_authenticate(raw: str):
+    """The active token this secret opens, or None; notes its last use (once a minute)."""
+    import datetime as dt
+    import hmac
+
+    if not raw.startswith(API_TOKEN_PREFIX):
+        return None
+    prefix, _, secret = raw[len(API_TOKEN_PREFIX):].partition("_")
+    token = (ApiToken.objects.select_related("acts_for", "organisation")
+             .filter(prefix=prefix[:16], revoked_at__isnull=True).first())
+    if token is None or not hmac.compare_digest(token.secret_hash, _api_secret_hash(secret)):
+        return None
+    if not token.acts_for.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

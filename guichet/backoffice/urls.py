@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     answer_templates,
+    api_tokens,
     appointments,
     bookings,
     communication,
@@ -202,6 +203,9 @@ urlpatterns = [
          name="session_revoke"),
     path("parametres/cles-api/<int:pk>/revoquer/", report_settings.api_key_revoke_view,
          name="api_key_revoke"),
+    path("api/", api_tokens.api_token_list, name="api_token_list"),
+    path("api/nouveau/", api_tokens.api_token_add, name="api_token_add"),
+    path("api/<int:pk>/revoquer/", api_tokens.api_token_revoke_view, name="api_token_revoke"),
     path("webhooks/", webhooks.webhook_list, name="webhook_list"),
     path("webhooks/nouveau/", webhooks.webhook_add, name="webhook_add"),
     path("webhooks/<int:pk>/", webhooks.webhook_edit, name="webhook_edit"),

@@ -1,0 +1,144 @@
+"""The REST API v1: tokens, scopes, the same permissions as the back-office, cursor pages,
+problem+json errors, rate limits with Retry-After, journaled writes, the OpenAPI document."""
+
+import pytest
+from django.core import mail
+
+from guichet.accounts.models import ApiToken
+from guichet.accounts.services import api_token_create, api_token_revoke
+from guichet.cases.models import Event
+from guichet.contact.services import contact_submit
+from guichet.journal.models import Entry
+
+pytestmark = pytest.mark.django_db
+
+ALL = [ApiToken.Scope.CASES_READ, ApiToken.Scope.CASES_WRITE,
+       ApiToken.Scope.ORGANISATIONS_READ]
+
+
+@pytest.fixture
+def token(agent, commune):
+    return api_token_create(name="GED de la mairie", organisation=commune, acts_for=agent,
+                            scopes=ALL, acting_user=None)
+
+
+def bearer(secret):
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_the_secret_is_shown_once_and_only_its_hash_is_kept(token):
+    row, secret = token
+    assert secret.startswith(f"gch_{row.prefix}_")
+    assert secret.split("_", 2)[2] not in row.secret_hash
+    assert Entry.objects.filter(details__setting="api_token_created").exists()
+
+
+def test_without_a_valid_token_the_answer_is_a_problem_document(client, token):
+    for headers in ({}, bearer("gch_nope_nope"), bearer(token[1] + "x")):
+        response = client.get("/api/v1/cases", **headers)
+        assert response.status_code == 401
+        assert response["Content-Type"] == "application/problem+json"
+        assert response["WWW-Authenticate"] == "Bearer"
+        assert response.json()["title"] == "Authentification requise"
+    api_token_revoke(token=token[0], acting_user=None)
+    assert client.get("/api/v1/cases", **bearer(token[1])).status_code == 401
+
+
+def test_cases_are_listed_newest_first_with_a_cursor(client, token, unit, case,
+                                                    django_assert_max_num_queries):
+    for i in range(4):
+        contact_submit(unit=unit, subject=f"Demande {i}", message="Texte.",
+                       name="Marc", email="marc@exemple.fr")
+    with django_assert_max_num_queries(10):  # the same for 1 or 200 rows: none per row
+        page = client.get("/api/v1/cases?limit=3", **bearer(token[1])).json()
+    assert [c["subject"] for c in page["items"]] == ["Demande 3", "Demande 2", "Demande 1"]
+    assert page["items"][0]["unit"]["name"] == "Voirie"
+    rest = client.get(f"/api/v1/cases?limit=3&cursor={page['next_cursor']}",
+                      **bearer(token[1])).json()
+    assert [c["subject"] for c in rest["items"]] == ["Demande 0", "Nid-de-poule rue Foch"]
+    assert rest["next_cursor"] is None
+    assert client.get("/api/v1/cases?status=closed", **bearer(token[1])).json()["items"] == []
+
+
+def test_bad_parameters_are_explained(client, token):
+    response = client.get("/api/v1/cases?limit=5000&received_from=hier", **bearer(token[1]))
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"limit", "received_from"} <= fields
+    bad = client.get("/api/v1/cases?cursor=%%%", **bearer(token[1]))
+    assert bad.status_code == 400 and "Curseur invalide" in bad.json()["detail"]
+
+
+def test_it_checks_ownership(client, token, case, other_unit, commune, other_commune):
+    """A token sees what its agent sees, within its collectivité, with its scopes only."""
+    elsewhere = contact_submit(unit=other_unit, subject="État civil", message="x",
+                               name="Zoé", email="zoe@exemple.fr")
+    secret = token[1]
+    assert client.get(f"/api/v1/cases/{case.reference}", **bearer(secret)).status_code == 200
+    hidden = client.get(f"/api/v1/cases/{elsewhere.reference}", **bearer(secret))
+    assert hidden.status_code == 404 and hidden["Content-Type"] == "application/problem+json"
+    listed = {c["reference"] for c in client.get("/api/v1/cases", **bearer(secret)).json()[
+        "items"]}
+    assert listed == {case.reference}
+    # The same agent, a token of another collectivité: nothing.
+    _, foreign = api_token_create(name="Autre", organisation=other_commune,
+                                  acts_for=token[0].acts_for, scopes=ALL, acting_user=None)
+    assert client.get("/api/v1/cases", **bearer(foreign)).json()["items"] == []
+    # Read-only: no reply.
+    _, reader = api_token_create(name="Lecture", organisation=commune,
+                                 acts_for=token[0].acts_for,
+                                 scopes=[ApiToken.Scope.CASES_READ], acting_user=None)
+    refused = client.post(f"/api/v1/cases/{case.reference}/reply", {"body": "Bonjour"},
+                          content_type="application/json", **bearer(reader))
+    assert refused.status_code == 403 and "cases:write" in refused.json()["detail"]
+    assert client.get("/api/v1/organisations", **bearer(reader)).status_code == 403
+
+
+def test_a_reply_reaches_the_resident_and_the_journal_names_the_application(client, token,
+                                                                           case, deliver):
+    response = client.post(f"/api/v1/cases/{case.reference}/reply",
+                           {"body": "Une équipe passe jeudi."},
+                           content_type="application/json", **bearer(token[1]))
+    assert response.status_code == 201 and response.json()["by"] == "agent"
+    assert Event.objects.filter(case=case, kind=Event.Kind.AGENT_MESSAGE,
+                                body="Une équipe passe jeudi.").exists()
+    entry = Entry.objects.get(case=case, action=Entry.Action.CASE_REPLIED)
+    assert entry.actor == token[0].acts_for
+    assert entry.details["via"] == "api:GED de la mairie"
+    deliver()
+    assert any("Une équipe passe jeudi." in m.body for m in mail.outbox)
+    detail = client.get(f"/api/v1/cases/{case.reference}", **bearer(token[1])).json()
+    assert ("agent_message", "Une équipe passe jeudi.", "agent") in [
+        (e["kind"], e["body"], e["by"]) for e in detail["timeline"]]
+    assert detail["requester_email"] == case.requester_email
+    empty = client.post(f"/api/v1/cases/{case.reference}/reply", {"body": ""},
+                        content_type="application/json", **bearer(token[1]))
+    assert empty.status_code == 422
+
+
+def test_the_rate_limit_answers_429_with_retry_after(client, token, settings):
+    settings.API_REQUESTS_PER_MINUTE = 3
+    codes = [client.get("/api/v1/organisations", **bearer(token[1])).status_code
+             for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    last = client.get("/api/v1/organisations", **bearer(token[1]))
+    assert last["Content-Type"] == "application/problem+json"
+    assert int(last["Retry-After"]) >= 1
+
+
+def test_the_openapi_document_and_the_docs_are_served(client):
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    assert {"/api/v1/cases", "/api/v1/cases/{reference}", "/api/v1/cases/{reference}/reply",
+            "/api/v1/organisations"} <= set(document["paths"])
+    assert "bearerAuth" in str(document["components"]["securitySchemes"]) or \
+        document["components"]["securitySchemes"]
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def test_organisations_and_their_units(client, token, unit, other_unit):
+    data = client.get("/api/v1/organisations", **bearer(token[1])).json()
+    hayange = next(o for o in data if o["slug"] == unit.organisation.slug)
+    assert {u["name"] for u in hayange["units"]} == {"Voirie", "État civil"}

@@ -1,0 +1,291 @@
+"""REST API v1 on django-ninja (pydantic schemas, the OpenAPI 3.1 document generated from
+them at /api/v1/openapi.json, interactive docs at /api/v1/docs).
+
+An application authenticates with `Authorization: Bearer gch_…` (an `accounts.ApiToken`). The
+token acts for one agent: the same selectors as the back-office decide what it sees
+(`cases.selectors`), narrowed to its collectivité and its scopes; the same services do the
+writes, and the journal says through which application (`journal_via`). Errors are RFC 9457
+problem documents (`application/problem+json`); past the token's rate limit the answer is 429
+with `Retry-After`."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from guichet.accounts.models import ApiToken
+from guichet.accounts.services import api_token_authenticate
+from guichet.cases.models import Case
+from guichet.cases.selectors import cases_filtered
+from guichet.cases.services import CaseError, case_reply
+from guichet.journal.services import journal_via
+from guichet.lib.ratelimit import retry_after
+from guichet.organisations.models import Organisation
+
+PROBLEM = "application/problem+json"
+TITLES = {400: "Requête invalide", 401: "Authentification requise", 403: "Accès refusé",
+          404: "Introuvable", 409: "Conflit", 422: "Données invalides",
+          429: "Trop de requêtes", 500: "Erreur du serveur"}
+
+
+class Problem(HttpError):
+    def __init__(self, status: int, detail: str, *, headers: dict | None = None, **extra):
+        super().__init__(status, detail)
+        self.detail, self.headers, self.extra = detail, headers or {}, extra
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        found = api_token_authenticate(token)
+        if found is None:
+            return None
+        wait = retry_after(request, group="api.v1", key=lambda g, r: f"token:{found.pk}",
+                           limit=settings.API_REQUESTS_PER_MINUTE, seconds=60)
+        if wait is not None:
+            raise Problem(429, f"Trop de requêtes : {settings.API_REQUESTS_PER_MINUTE} par "
+                               f"minute au plus pour ce jeton. Réessayez dans {wait} s.",
+                          headers={"Retry-After": str(wait)})
+        request.api_token = found
+        request.user = found.acts_for
+        return found
+
+
+DESCRIPTION = """L'API REST de Guichet, pour les logiciels de la collectivité (GED, finances,
+SIG, relation usagers).
+
+- **Authentification** : l'en-tête `Authorization: Bearer gch_…` porte un jeton créé par un
+  administrateur (back-office, Paramétrage › Jetons d'API REST). Le jeton agit pour un agent
+  et ne voit jamais plus que lui, dans sa collectivité et avec ses droits (`cases:read`,
+  `cases:write`, `organisations:read`).
+- **Pages** : les listes se parcourent par curseur (`next_cursor` → `cursor`).
+- **Erreurs** : documents RFC 9457 (`application/problem+json`) avec `title`, `status`,
+  `detail` et, pour des paramètres invalides, `errors`.
+- **Limites** : au-delà du nombre de requêtes par minute du jeton, la réponse est 429 avec
+  `Retry-After` (secondes).
+- **Journal** : chaque écriture est journalisée au nom de l'agent, avec l'application."""
+
+api = NinjaAPI(title="API Guichet", version="1", urls_namespace="api_v1", auth=TokenAuth(),
+               description=DESCRIPTION, docs_url="/docs")
+
+
+def _problem(request, status: int, detail: str, headers: dict | None = None, **extra):
+    body = {"type": "about:blank", "title": TITLES.get(status, "Erreur"), "status": status,
+            "detail": detail, "instance": request.path, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(Problem)
+def _on_problem(request, exc: Problem):
+    return _problem(request, exc.status_code, exc.detail, exc.headers, **exc.extra)
+
+
+@api.exception_handler(AuthenticationError)
+def _on_auth(request, exc):
+    return _problem(request, 401, "Jeton absent, inconnu ou révoqué : envoyez « Authorization: "
+                                  "Bearer gch_… ».", {"WWW-Authenticate": "Bearer"})
+
+
+@api.exception_handler(ValidationError)
+def _on_validation(request, exc: ValidationError):
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+               "message": e.get("msg", "")} for e in exc.errors]
+    return _problem(request, 422, "Certaines valeurs sont invalides.", errors=errors)
+
+
+@api.exception_handler(Http404)
+def _on_404(request, exc):
+    return _problem(request, 404, "Cette ressource n'existe pas ou ce jeton ne la voit pas.")
+
+
+@api.exception_handler(HttpError)
+def _on_http(request, exc: HttpError):
+    return _problem(request, exc.status_code, str(exc))
+
+
+def _need(request, scope: str) -> ApiToken:
+    token = request.auth
+    if not token.allows(scope):
+        raise Problem(403, f"Ce jeton n'a pas le droit « {scope} ».")
+    return token
+
+
+def _cases(request):
+    """What the token sees: its agent's cases, within its collectivité."""
+    token = request.auth
+    return lambda filters: cases_filtered(token.acts_for, filters).filter(
+        organisation_id__in=[o.pk for o in token.organisation.territory()])
+
+
+# Schemas ----------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    organisation: str
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.name
+
+
+class CaseOut(Schema):
+    reference: str
+    kind: str
+    channel: str
+    status: str
+    subject: str
+    organisation: str = Field(..., description="Identifiant (slug) de la collectivité.")
+    unit: UnitOut
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    first_response_due_at: dt.datetime | None
+    first_responded_at: dt.datetime | None
+    resolution_due_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    urgent: bool
+
+    @staticmethod
+    def resolve_organisation(obj):
+        return obj.organisation.slug
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None = Field(None, description="À passer en `cursor` pour la page "
+                                                      "suivante ; absent à la dernière.")
+
+
+class EventOut(Schema):
+    kind: str
+    created_at: dt.datetime
+    body: str
+    by: str | None = Field(None, description="« agent », « usager » ou absent (système).")
+
+
+class CaseDetail(CaseOut):
+    requester_name: str
+    requester_email: str
+    requester_phone: str
+    timeline: list[EventOut]
+
+
+class ReplyIn(Schema):
+    body: str = Field(..., min_length=1, max_length=20000)
+    wait_for_resident: bool = False
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    units: list[UnitOut]
+
+
+class CaseFilters(Schema):
+    status: str | None = None
+    kind: str | None = None
+    channel: str | None = None
+    unit: int | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+# Endpoints --------------------------------------------------------------------------------
+
+
+def _cursor(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(base64.urlsafe_b64decode(value.encode() + b"==").decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "Curseur invalide : reprenez celui de la page précédente.") from exc
+
+
+@api.get("/cases", response=CasePage, tags=["demandes"], summary="Lister les demandes")
+def cases_list(request, filters: Query[CaseFilters]):
+    """Les demandes que voit l'agent du jeton, les plus récentes d'abord, avec les filtres de
+    la boîte de réception ; pagination par curseur."""
+    _need(request, ApiToken.Scope.CASES_READ)
+    data = filters.dict()
+    cases = _cases(request)({k: data[k] for k in ("status", "kind", "channel", "unit",
+                                                   "received_from", "received_to")})
+    after = _cursor(filters.cursor)
+    if after is not None:
+        cases = cases.filter(pk__lt=after)
+    rows = list(cases.select_related("unit__organisation", "organisation")
+                .order_by("-pk")[:filters.limit + 1])
+    more = len(rows) > filters.limit
+    rows = rows[:filters.limit]
+    next_cursor = (base64.urlsafe_b64encode(str(rows[-1].pk).encode()).decode().rstrip("=")
+                   if more else None)
+    return {"items": rows, "next_cursor": next_cursor}
+
+
+def _case(request, reference: str) -> Case:
+    return get_object_or_404(_cases(request)({}).select_related("unit__organisation",
+                                                                "organisation"),
+                             reference=reference)
+
+
+@api.get("/cases/{reference}", response=CaseDetail, tags=["demandes"],
+         summary="Lire une demande et son historique")
+def case_detail(request, reference: str):
+    from guichet.journal.models import Entry
+    from guichet.journal.services import journal_record
+
+    _need(request, ApiToken.Scope.CASES_READ)
+    case = _case(request, reference)
+    events = case.events.order_by("created_at", "pk")
+    timeline = [{"kind": e.kind, "created_at": e.created_at, "body": e.body,
+                 "by": None if e.actor_id is None else (
+                     "usager" if e.actor_id == case.requester_id else "agent")}
+                for e in events.only("kind", "created_at", "body", "actor_id")]
+    with journal_via(f"api:{request.auth.name}"):
+        journal_record(actor=request.auth.acts_for, action=Entry.Action.CASE_VIEWED,
+                       case=case, person=case.requester)
+    case.timeline = timeline
+    return case
+
+
+@api.post("/cases/{reference}/reply", response={201: EventOut}, tags=["demandes"],
+          summary="Répondre à l'usager")
+def case_reply_view(request, reference: str, payload: ReplyIn):
+    """Le message part à l'usager comme une réponse écrite dans le back-office, au nom de
+    l'agent du jeton ; le journal indique l'application."""
+    _need(request, ApiToken.Scope.CASES_WRITE)
+    case = _case(request, reference)
+    try:
+        with journal_via(f"api:{request.auth.name}"):
+            event = case_reply(case=case, agent=request.auth.acts_for, body=payload.body,
+                               wait_for_resident=payload.wait_for_resident)
+    except CaseError as exc:
+        raise Problem(409, str(exc)) from exc
+    return Status(201, {"kind": event.kind, "created_at": event.created_at, "body": event.body,
+                        "by": "agent"})
+
+
+@api.get("/organisations", response=list[OrganisationOut], tags=["référentiel"],
+         summary="Collectivités et services")
+def organisations(request):
+    _need(request, ApiToken.Scope.ORGANISATIONS_READ)
+    territory = [o.pk for o in request.auth.organisation.territory()]
+    orgs = (Organisation.objects.filter(pk__in=territory).prefetch_related("units")
+            .order_by("kind", "name"))
+    return [{"slug": o.slug, "name": o.name, "kind": o.kind, "units": list(o.units.all())}
+            for o in orgs]
+
