@@ -215,3 +215,22 @@ class ApiToken(models.Model):
 
     def allows(self, scope: str) -> bool:
         return self.is_active and scope in self.scopes
+
+
+class ApiIdempotentRequest(models.Model):
+    """A POST sent with an `Idempotency-Key`: a retry with the same key gets the first answer
+    again instead of doing the write twice (a reply sent twice to a resident)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"],
+                                               name="api_idempotency_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.token} — {self.key}"

@@ -262,21 +262,56 @@ def case_detail(request, reference: str):
     return case
 
 
+def _idempotent(request, write):
+    """Run `write` once per `Idempotency-Key` of this token: a retry gets the first answer.
+    Without the header every call writes."""
+    from django.db import IntegrityError, transaction
+
+    from guichet.accounts.models import ApiIdempotentRequest
+
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return write()
+    if len(key) > 100:
+        raise Problem(400, "Idempotency-Key : 100 caractères au plus.")
+    previous = ApiIdempotentRequest.objects.filter(token=request.auth, key=key).first()
+    if previous is not None:
+        if previous.path != request.path:
+            raise Problem(409, "Cette Idempotency-Key a déjà servi pour une autre requête.")
+        return Status(previous.status, previous.body)
+    try:
+        with transaction.atomic():
+            status, body = write()
+            ApiIdempotentRequest.objects.create(token=request.auth, key=key,
+                                                path=request.path, status=status,
+                                                body=EventOut(**body).model_dump(mode="json"))
+    except IntegrityError:  # the same key sent twice at once: the other one wrote
+        previous = ApiIdempotentRequest.objects.get(token=request.auth, key=key)
+        return Status(previous.status, previous.body)
+    return Status(status, body)
+
+
 @api.post("/cases/{reference}/reply", response={201: EventOut}, tags=["demandes"],
           summary="Répondre à l'usager")
 def case_reply_view(request, reference: str, payload: ReplyIn):
     """Le message part à l'usager comme une réponse écrite dans le back-office, au nom de
-    l'agent du jeton ; le journal indique l'application."""
+    l'agent du jeton ; le journal indique l'application. Avec un en-tête `Idempotency-Key`,
+    une requête renvoyée (coupure réseau) ne répond pas deux fois."""
     _need(request, ApiToken.Scope.CASES_WRITE)
     case = _case(request, reference)
-    try:
-        with journal_via(f"api:{request.auth.name}"):
-            event = case_reply(case=case, agent=request.auth.acts_for, body=payload.body,
-                               wait_for_resident=payload.wait_for_resident)
-    except CaseError as exc:
-        raise Problem(409, str(exc)) from exc
-    return Status(201, {"kind": event.kind, "created_at": event.created_at, "body": event.body,
-                        "by": "agent"})
+
+    def write():
+        try:
+            with journal_via(f"api:{request.auth.name}"):
+                event = case_reply(case=case, agent=request.auth.acts_for, body=payload.body,
+                                   wait_for_resident=payload.wait_for_resident)
+        except CaseError as exc:
+            raise Problem(409, str(exc)) from exc
+        return 201, {"kind": event.kind, "created_at": event.created_at, "body": event.body,
+                     "by": "agent"}
+
+    result = _idempotent(request, write)
+    return result if isinstance(result, Status) else Status(*result)
 
 
 @api.get("/organisations", response=list[OrganisationOut], tags=["référentiel"],

@@ -17,8 +17,8 @@ from guichet.accounts.services import api_token_create, api_token_revoke
 from guichet.lib.forms import Form
 from guichet.organisations.models import Organisation
 
+from .views import admin_required
 from .webhooks import administered_organisations
-from .webhooks import webhook_admin_required as admin_required
 
 
 class TokenForm(Form):

@@ -3,36 +3,21 @@ Open311 API keys. Every change goes through a service that writes the journal.""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from guichet.accounts.models import Membership
-from guichet.cases.selectors import has_role
 from guichet.lib.forms import Form, ModelForm
 from guichet.organisations.models import Competence
 from guichet.reports.models import ApiKey, Category
 from guichet.reports.services import api_key_create, api_key_revoke, category_save
 
-from .views import agent_required
+from .views import admin_required
 
 DATATYPES = [("string", "Texte court"), ("text", "Texte long"), ("number", "Nombre"),
              ("singlevaluelist", "Choix unique"), ("multivaluelist", "Choix multiple")]
-
-
-def admin_required(view):
-    @wraps(view)
-    @agent_required
-    def wrapper(request, *args, **kwargs):
-        if not has_role(request.user, Membership.Role.ADMIN):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class CategoryForm(ModelForm):

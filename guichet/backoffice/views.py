@@ -57,6 +57,19 @@ def agent_required(view):
     return wrapper
 
 
+def admin_required(view):
+    """Administrators of a collectivité (the settings screens); other agents get the 403."""
+
+    @wraps(view)
+    @agent_required
+    def wrapper(request, *args, **kwargs):
+        if not has_role(request.user, Membership.Role.ADMIN):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def posted_id(value) -> int | None:
     """An id typed into a URL or a form: a positive integer, or None (never a 500)."""
     value = (value or "").strip()

@@ -5,17 +5,13 @@ through a service in notifications that writes the journal."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from guichet.accounts.models import Membership
-from guichet.cases.selectors import has_role
 from guichet.lib.forms import Form
 from guichet.notifications.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from guichet.notifications.webhooks import (
@@ -26,24 +22,13 @@ from guichet.notifications.webhooks import (
 )
 from guichet.organisations.models import Organisation
 
-from .views import agent_required
+from .views import admin_required
 
 
 def administered_organisations(user):
     return Organisation.objects.filter(units__memberships__user=user,
                                        units__memberships__role=Membership.Role.ADMIN
                                        ).distinct().order_by("name")
-
-
-def webhook_admin_required(view):
-    @wraps(view)
-    @agent_required
-    def wrapper(request, *args, **kwargs):
-        if not has_role(request.user, Membership.Role.ADMIN):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _endpoint(request, pk) -> WebhookEndpoint:
@@ -87,7 +72,7 @@ class EndpointEditForm(EndpointForm):
         self.fields.pop("organisation", None)
 
 
-@webhook_admin_required
+@admin_required
 def webhook_list(request):
     endpoints = (WebhookEndpoint.objects
                  .filter(organisation__in=administered_organisations(request.user))
@@ -96,7 +81,7 @@ def webhook_list(request):
     return render(request, "backoffice/webhooks/list.html", {"page": page})
 
 
-@webhook_admin_required
+@admin_required
 def webhook_add(request):
     form = EndpointForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +94,7 @@ def webhook_add(request):
     return render(request, "backoffice/webhooks/form.html", {"form": form, "endpoint": None})
 
 
-@webhook_admin_required
+@admin_required
 def webhook_edit(request, pk):
     endpoint = _endpoint(request, pk)
     initial = {"url": endpoint.url, "description": endpoint.description,
@@ -129,7 +114,7 @@ def webhook_edit(request, pk):
     return render(request, "backoffice/webhooks/form.html", {"form": form, "endpoint": endpoint})
 
 
-@webhook_admin_required
+@admin_required
 def webhook_deliveries(request, pk):
     endpoint = _endpoint(request, pk)
     deliveries = WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")
@@ -145,7 +130,7 @@ def webhook_deliveries(request, pk):
         "querystring": f"etat={status}" if status else ""})
 
 
-@webhook_admin_required
+@admin_required
 @require_POST
 def webhook_delivery_replay_view(request, pk, delivery_pk):
     endpoint = _endpoint(request, pk)

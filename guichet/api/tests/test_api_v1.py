@@ -142,3 +142,21 @@ def test_organisations_and_their_units(client, token, unit, other_unit):
     data = client.get("/api/v1/organisations", **bearer(token[1])).json()
     hayange = next(o for o in data if o["slug"] == unit.organisation.slug)
     assert {u["name"] for u in hayange["units"]} == {"Voirie", "État civil"}
+
+
+def test_a_reply_sent_twice_with_the_same_idempotency_key_is_written_once(client, token,
+                                                                          case):
+    url = f"/api/v1/cases/{case.reference}/reply"
+    headers = {**bearer(token[1]), "HTTP_IDEMPOTENCY_KEY": "ged-4411"}
+    first = client.post(url, {"body": "Réparé ce matin."}, content_type="application/json",
+                        **headers)
+    again = client.post(url, {"body": "Réparé ce matin."}, content_type="application/json",
+                        **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Event.objects.filter(case=case, body="Réparé ce matin.").count() == 1
+    other = client.post(f"/api/v1/cases/{case.reference}/reply", {"body": "Autre."},
+                        content_type="application/json",
+                        **{**bearer(token[1]), "HTTP_IDEMPOTENCY_KEY": "ged-4412"})
+    assert other.status_code == 201
+    assert Event.objects.filter(case=case, body="Autre.").count() == 1
