@@ -24,7 +24,7 @@ from guichet.accounts.models import ApiToken
 from guichet.accounts.services import api_token_authenticate
 from guichet.cases.models import Case
 from guichet.cases.selectors import cases_filtered
-from guichet.cases.services import CaseError, case_reply
+from guichet.cases.services import CaseError, case_close, case_reply, case_transfer
 from guichet.journal.services import journal_via
 from guichet.lib.ratelimit import retry_after
 from guichet.organisations.models import Organisation
@@ -186,6 +186,16 @@ class ReplyIn(Schema):
     wait_for_resident: bool = False
 
 
+class CloseIn(Schema):
+    message: str = Field(..., min_length=1, max_length=20000,
+                         description="Le message de clôture envoyé à l'usager.")
+
+
+class TransferIn(Schema):
+    unit: int = Field(..., description="Le service destinataire (voir /organisations).")
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
 class OrganisationOut(Schema):
     slug: str
     name: str
@@ -312,6 +322,45 @@ def case_reply_view(request, reference: str, payload: ReplyIn):
 
     result = _idempotent(request, write)
     return result if isinstance(result, Status) else Status(*result)
+
+
+def _written(request, change):
+    """Run a case service for the token's agent, journaled with the application; a refused
+    transition is a 409 with the service's French message."""
+    try:
+        with journal_via(f"api:{request.auth.name}"):
+            return change()
+    except CaseError as exc:
+        raise Problem(409, str(exc)) from exc
+
+
+@api.post("/cases/{reference}/close", response=CaseOut, tags=["demandes"],
+          summary="Clore une demande")
+def case_close_view(request, reference: str, payload: CloseIn):
+    """Le message de clôture part à l'usager par courriel, comme depuis le back-office."""
+    _need(request, ApiToken.Scope.CASES_WRITE)
+    case = _case(request, reference)
+    _written(request, lambda: case_close(case=case, acting_user=request.auth.acts_for,
+                                         message=payload.message))
+    return _case(request, reference)
+
+
+@api.post("/cases/{reference}/transfer", response=CaseOut, tags=["demandes"],
+          summary="Transférer une demande à un autre service")
+def case_transfer_view(request, reference: str, payload: TransferIn):
+    """Vers un service de la même collectivité, ou entre l'intercommunalité et ses communes.
+    Après le transfert, le jeton ne voit plus la demande si son agent n'en a pas le service."""
+    from guichet.organisations.models import Unit
+
+    _need(request, ApiToken.Scope.CASES_WRITE)
+    case = _case(request, reference)
+    unit = Unit.objects.filter(pk=payload.unit).first()
+    if unit is None:
+        raise Problem(422, "Ce service n'existe pas.", errors=[
+            {"field": "unit", "message": "Service inconnu."}])
+    return _written(request, lambda: case_transfer(case=case, unit=unit,
+                                                   reason=payload.reason,
+                                                   acting_user=request.auth.acts_for))
 
 
 @api.get("/organisations", response=list[OrganisationOut], tags=["référentiel"],

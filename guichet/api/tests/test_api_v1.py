@@ -160,3 +160,38 @@ def test_a_reply_sent_twice_with_the_same_idempotency_key_is_written_once(client
                         **{**bearer(token[1]), "HTTP_IDEMPOTENCY_KEY": "ged-4412"})
     assert other.status_code == 201
     assert Event.objects.filter(case=case, body="Autre.").count() == 1
+
+
+def test_transfer_and_close_go_through_the_case_services(client, token, case, other_unit,
+                                                        other_commune, deliver):
+    from conftest import make_unit
+
+    url = f"/api/v1/cases/{case.reference}"
+    foreign = make_unit(other_commune, "Voirie d'ailleurs")
+    refused = client.post(f"{url}/transfer", {"unit": foreign.pk, "reason": "Pas chez nous"},
+                          content_type="application/json", **bearer(token[1]))
+    assert refused.status_code == 409
+    assert "n'appartient ni à la collectivité" in refused.json()["detail"]
+    closed = client.post(f"{url}/close", {"message": "Le trou est rebouché."},
+                         content_type="application/json", **bearer(token[1]))
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert Entry.objects.get(case=case, action=Entry.Action.CASE_CLOSED).details["via"] == \
+        "api:GED de la mairie"
+    deliver()
+    assert any("Le trou est rebouché." in m.body for m in mail.outbox)
+    again = client.post(f"{url}/close", {"message": "Encore"}, content_type="application/json",
+                        **bearer(token[1]))
+    assert again.status_code == 409
+
+
+def test_a_transfer_moves_the_case_to_another_unit(client, token, case, other_unit):
+    moved = client.post(f"/api/v1/cases/{case.reference}/transfer",
+                        {"unit": other_unit.pk, "reason": "Relève de l'état civil"},
+                        content_type="application/json", **bearer(token[1]))
+    assert moved.status_code == 200 and moved.json()["unit"]["name"] == "État civil"
+    # Its agent does not work for that unit: the token no longer sees the case.
+    assert client.get(f"/api/v1/cases/{case.reference}", **bearer(token[1])).status_code == 404
+    unknown = client.post(f"/api/v1/cases/{case.reference}/transfer",
+                          {"unit": 99999, "reason": "x"}, content_type="application/json",
+                          **bearer(token[1]))
+    assert unknown.status_code == 404  # the case itself is out of sight now
