@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Literal
 
 from django.conf import settings
 from django.http import Http404
@@ -98,8 +99,14 @@ def _on_auth(request, exc):
 
 @api.exception_handler(ValidationError)
 def _on_validation(request, exc: ValidationError):
-    errors = [{"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
-               "message": e.get("msg", "")} for e in exc.errors]
+    def field(loc):
+        parts = [str(p) for p in loc][1:]  # without "query", "body" or "path"
+        if parts and parts[0] in ("payload", "filters"):
+            parts = parts[1:]
+        return ".".join(parts) or None
+
+    errors = [{"field": field(e.get("loc", [])), "message": e.get("msg", "")}
+              for e in exc.errors]
     return _problem(request, 422, "Certaines valeurs sont invalides.", errors=errors)
 
 
@@ -137,7 +144,8 @@ class UnitOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj):
-        return obj.organisation.name
+        # A unit, or its stored copy (the first answer to an Idempotency-Key).
+        return obj["organisation"] if isinstance(obj, dict) else obj.organisation.name
 
 
 class CaseOut(Schema):
@@ -184,6 +192,23 @@ class CaseDetail(CaseOut):
 class ReplyIn(Schema):
     body: str = Field(..., min_length=1, max_length=20000)
     wait_for_resident: bool = False
+
+
+class CaseIn(Schema):
+    channel: Literal["phone", "counter", "mail"] = Field(
+        ..., description="Par où la demande est arrivée : téléphone, accueil ou courrier.")
+    unit: int = Field(..., description="Le service chargé de la demande (voir /organisations).")
+    subject: str = Field(..., min_length=1, max_length=200)
+    message: str = Field(..., min_length=1, max_length=10000)
+    requester_name: str = Field(..., min_length=1, max_length=200)
+    requester_email: str = Field("", max_length=254)
+    requester_phone: str = Field("", max_length=30)
+
+
+class CreatedOut(Schema):
+    reference: str
+    unit: UnitOut
+    status: str
 
 
 class CloseIn(Schema):
@@ -252,6 +277,55 @@ def _case(request, reference: str) -> Case:
                              reference=reference)
 
 
+@api.post("/cases", response={201: CreatedOut}, tags=["demandes"],
+          summary="Enregistrer une demande pour un usager")
+def case_create_view(request, payload: CaseIn):
+    """Une demande reçue par téléphone, à l'accueil ou par courrier, enregistrée pour l'usager
+    dans un service du territoire, comme depuis l'accueil du back-office (l'accusé de
+    réception part par courriel quand une adresse est donnée). Avec `Idempotency-Key`, une
+    requête renvoyée n'enregistre pas deux demandes."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    from guichet.intake.services import intake_record
+    from guichet.lib import phones
+    from guichet.organisations.models import Unit
+
+    _need(request, ApiToken.Scope.CASES_WRITE)
+    token = request.auth
+    errors = []
+    unit = Unit.objects.filter(pk=payload.unit, is_active=True,
+                               organisation__in=token.organisation.territory()).first()
+    if unit is None:
+        errors.append({"field": "unit", "message": "Service inconnu dans cette collectivité."})
+    email = payload.requester_email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors.append({"field": "requester_email", "message": "Adresse électronique "
+                                                                  "invalide."})
+    phone = payload.requester_phone.strip()
+    if phone:
+        try:
+            phone = phones.normalise(phone)
+        except DjangoValidationError:
+            errors.append({"field": "requester_phone", "message": "Numéro de téléphone "
+                                                                  "invalide."})
+    if errors:
+        raise Problem(422, "Certaines valeurs sont invalides.", errors=errors)
+
+    def write():
+        case = _written(request, lambda: intake_record(
+            agent=token.acts_for, unit=unit, channel=payload.channel,
+            subject=payload.subject.strip(), message=payload.message.strip(),
+            name=payload.requester_name.strip(), email=email, phone=phone))
+        return 201, {"reference": case.reference, "unit": case.unit, "status": case.status}
+
+    result = _idempotent(request, write, CreatedOut)
+    return result if isinstance(result, Status) else Status(*result)
+
+
 @api.get("/cases/{reference}", response=CaseDetail, tags=["demandes"],
          summary="Lire une demande et son historique")
 def case_detail(request, reference: str):
@@ -272,7 +346,7 @@ def case_detail(request, reference: str):
     return case
 
 
-def _idempotent(request, write):
+def _idempotent(request, write, schema):
     """Run `write` once per `Idempotency-Key` of this token: a retry gets the first answer.
     Without the header every call writes."""
     from django.db import IntegrityError, transaction
@@ -294,7 +368,8 @@ def _idempotent(request, write):
             status, body = write()
             ApiIdempotentRequest.objects.create(token=request.auth, key=key,
                                                 path=request.path, status=status,
-                                                body=EventOut(**body).model_dump(mode="json"))
+                                                body=schema.from_orm(body).model_dump(
+                                                    mode="json"))
     except IntegrityError:  # the same key sent twice at once: the other one wrote
         previous = ApiIdempotentRequest.objects.get(token=request.auth, key=key)
         return Status(previous.status, previous.body)
@@ -320,7 +395,7 @@ def case_reply_view(request, reference: str, payload: ReplyIn):
         return 201, {"kind": event.kind, "created_at": event.created_at, "body": event.body,
                      "by": "agent"}
 
-    result = _idempotent(request, write)
+    result = _idempotent(request, write, EventOut)
     return result if isinstance(result, Status) else Status(*result)
 
 

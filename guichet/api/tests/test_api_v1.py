@@ -195,3 +195,41 @@ def test_a_transfer_moves_the_case_to_another_unit(client, token, case, other_un
                           {"unit": 99999, "reason": "x"}, content_type="application/json",
                           **bearer(token[1]))
     assert unknown.status_code == 404  # the case itself is out of sight now
+
+
+def test_a_call_is_recorded_for_a_resident_once_with_an_idempotency_key(client, token,
+                                                                      other_unit, deliver):
+    from guichet.cases.models import Case
+
+    body = {"channel": "phone", "unit": other_unit.pk, "subject": "Acte de naissance",
+            "message": "Demande une copie intégrale.", "requester_name": "Léa Martin",
+            "requester_email": "lea@exemple.fr", "requester_phone": "06 12 34 56 78"}
+    headers = {**bearer(token[1]), "HTTP_IDEMPOTENCY_KEY": "crm-991"}
+    first = client.post("/api/v1/cases", body, content_type="application/json", **headers)
+    again = client.post("/api/v1/cases", body, content_type="application/json", **headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json() and first.json()["unit"]["name"] == "État civil"
+    case = Case.objects.get(reference=first.json()["reference"])
+    assert (case.channel, case.requester_phone) == ("phone", "+33612345678")
+    assert Case.objects.filter(subject="Acte de naissance").count() == 1
+    assert Entry.objects.get(case=case, action=Entry.Action.CASE_CREATED).details["via"] == \
+        "api:GED de la mairie"
+    assert any(m.to == ["lea@exemple.fr"] for m in deliver())  # the receipt
+
+
+def test_a_bad_new_case_lists_every_wrong_field(client, token, other_commune):
+    from conftest import make_unit
+
+    foreign = make_unit(other_commune, "Ailleurs")
+    response = client.post("/api/v1/cases", {
+        "channel": "web", "unit": foreign.pk, "subject": "", "message": "x",
+        "requester_name": "Léa"}, content_type="application/json", **bearer(token[1]))
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} >= {"channel", "subject"}
+    response = client.post("/api/v1/cases", {
+        "channel": "phone", "unit": foreign.pk, "subject": "Objet", "message": "x",
+        "requester_name": "Léa", "requester_email": "pas-une-adresse",
+        "requester_phone": "abc"}, content_type="application/json", **bearer(token[1]))
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {
+        "unit", "requester_email", "requester_phone"}
