@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 from typing import Literal
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from guichet.journal.services import journal_via
 from guichet.lib.ratelimit import retry_after
 from guichet.organisations.models import Organisation
 
+logger = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 TITLES = {400: "Requête invalide", 401: "Authentification requise", 403: "Accès refusé",
           404: "Introuvable", 409: "Conflit", 422: "Données invalides",
@@ -118,6 +120,15 @@ def _on_404(request, exc):
 @api.exception_handler(HttpError)
 def _on_http(request, exc: HttpError):
     return _problem(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def _on_error(request, exc):
+    """A fault of ours: the traceback goes to the log, the client gets a problem document
+    without it (never a trace, never an HTML page)."""
+    logger.error("api: %s %s failed", request.method, request.path, exc_info=exc)
+    return _problem(request, 500, "Une erreur inattendue est survenue ; réessayez plus tard. "
+                                  "Elle a été enregistrée pour l'équipe technique.")
 
 
 def _need(request, scope: str) -> ApiToken:

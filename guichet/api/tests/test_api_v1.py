@@ -233,3 +233,17 @@ def test_a_bad_new_case_lists_every_wrong_field(client, token, other_commune):
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {
         "unit", "requester_email", "requester_phone"}
+
+
+def test_a_fault_of_ours_is_a_problem_document_without_a_trace(client, token, monkeypatch):
+    import guichet.api.v1 as v1
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(v1, "cases_filtered", broken)
+    response = client.get("/api/v1/cases", **bearer(token[1]))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert "secret internals" not in response.content.decode()
+    assert response.json()["title"] == "Erreur du serveur"
