@@ -1,4 +1,11 @@
 // Progressive enhancement only: every page works without this file.
+// The service worker (/sw.js) makes the site installable and shows « hors ligne » offline.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* not essential */ });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   // The header's menu is a native <details>; Escape closes it and gives focus back to « Menu ».
   var menu = document.querySelector("details[data-menu]");

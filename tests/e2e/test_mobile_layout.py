@@ -98,6 +98,7 @@ PAGES = {
     "vault": ("usager", lambda d: "/coffre-fort/"),
     "social_charter": ("anonyme", lambda d: "/charte-reseaux-sociaux/"),
     "accessibility": ("anonyme", lambda d: "/accessibilite/"),
+    "offline": ("anonyme", lambda d: "/hors-ligne/"),
     "privacy": ("anonyme", lambda d: "/donnees-personnelles/"),
     "commitments": ("anonyme", lambda d: "/collectivites/hayange/engagements/"),
     "organisation_privacy": ("anonyme", lambda d: "/collectivites/hayange/donnees-personnelles/"),
@@ -131,7 +132,8 @@ NOT_PAGES = {
     "appointment_cancel": "POST", "appointment_move": "POST", "registration_action": "POST",
     "procedure_start": "POST", "vault_delete": "POST",
     "news_rss": "RSS", "news_atom": "Atom", "news_image": "image",
-    "alerts_rss": "RSS", "alerts_atom": "Atom",
+    "alerts_rss": "RSS", "alerts_atom": "Atom", "manifest": "manifeste de l'application",
+    "service_worker": "script du service worker",
     "notifications_all_read": "POST", "notification_read": "POST",
     # Pages reached from one news item, alert, email link or closed case: measured at 360 px
     # and 1280 px, with axe, by their own journeys (test_news_journey.py) and views' tests.

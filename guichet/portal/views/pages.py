@@ -14,6 +14,49 @@ def accessibility(request):
     return render(request, "portal/accessibility.html")
 
 
+def manifest(request):
+    """The web app manifest: Guichet installs on a phone's home screen with the
+    collectivité's name and colour, and shortcuts to the two things residents do most."""
+    from django.http import JsonResponse
+    from django.templatetags.static import static
+    from django.urls import reverse
+
+    from guichet.organisations.context_processors import theme
+
+    dressing = theme(request)
+    data = {
+        "name": dressing["site_name"], "short_name": dressing["site_name"][:12],
+        "description": "Vos démarches et vos demandes auprès de la collectivité.",
+        "lang": "fr", "dir": "ltr", "start_url": "/", "scope": "/", "display": "standalone",
+        "background_color": "#ffffff", "theme_color": dressing["theme_colour"],
+        "icons": [{"src": static(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
+                   "type": "image/png", "purpose": "any maskable"} for size in (192, 512)],
+        "shortcuts": [{"name": "Signaler un problème", "url": reverse("portal:report_start")},
+                      {"name": "Mes demandes", "url": reverse("portal:my_cases")}],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+def service_worker(request):
+    """/sw.js, from a view rather than the static files: a worker's scope is the folder it is
+    served from (here the whole site), and the static files carry the download sandbox policy,
+    under which a worker has no cache and no network."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    response = HttpResponse(render_to_string("portal/sw.js"),
+                            content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # a new version is picked up at the next visit
+    return response
+
+
+def offline(request):
+    """What the service worker shows when the network is gone (cached at installation)."""
+    return render(request, "portal/offline.html")
+
+
 def social_charter(request):
     """Our commitments on social networks, from the settings that drive the deadlines."""
     from django.conf import settings
