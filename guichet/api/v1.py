@@ -138,10 +138,10 @@ def _need(request, scope: str) -> ApiToken:
     return token
 
 
-def _cases(request):
-    """What the token sees: its agent's cases, within its collectivité."""
+def _cases(request, filters: dict):
+    """What the token sees: its agent's cases (the inbox's filters), within its collectivité."""
     token = request.auth
-    return lambda filters: cases_filtered(token.acts_for, filters).filter(
+    return cases_filtered(token.acts_for, filters).filter(
         organisation_id__in=[o.pk for o in token.organisation.territory()])
 
 
@@ -268,7 +268,7 @@ def cases_list(request, filters: Query[CaseFilters]):
     la boîte de réception ; pagination par curseur."""
     _need(request, ApiToken.Scope.CASES_READ)
     data = filters.dict()
-    cases = _cases(request)({k: data[k] for k in ("status", "kind", "channel", "unit",
+    cases = _cases(request, {k: data[k] for k in ("status", "kind", "channel", "unit",
                                                    "received_from", "received_to")})
     after = _cursor(filters.cursor)
     if after is not None:
@@ -283,7 +283,7 @@ def cases_list(request, filters: Query[CaseFilters]):
 
 
 def _case(request, reference: str) -> Case:
-    return get_object_or_404(_cases(request)({}).select_related("unit__organisation",
+    return get_object_or_404(_cases(request, {}).select_related("unit__organisation",
                                                                 "organisation"),
                              reference=reference)
 
@@ -333,8 +333,7 @@ def case_create_view(request, payload: CaseIn):
             name=payload.requester_name.strip(), email=email, phone=phone))
         return 201, {"reference": case.reference, "unit": case.unit, "status": case.status}
 
-    result = _idempotent(request, write, CreatedOut)
-    return result if isinstance(result, Status) else Status(*result)
+    return _idempotent(request, write, CreatedOut)
 
 
 @api.get("/cases/{reference}", response=CaseDetail, tags=["demandes"],
@@ -366,7 +365,7 @@ def _idempotent(request, write, schema):
 
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        return write()
+        return Status(*write())
     if len(key) > 100:
         raise Problem(400, "Idempotency-Key : 100 caractères au plus.")
     previous = ApiIdempotentRequest.objects.filter(token=request.auth, key=key).first()
@@ -406,8 +405,7 @@ def case_reply_view(request, reference: str, payload: ReplyIn):
         return 201, {"kind": event.kind, "created_at": event.created_at, "body": event.body,
                      "by": "agent"}
 
-    result = _idempotent(request, write, EventOut)
-    return result if isinstance(result, Status) else Status(*result)
+    return _idempotent(request, write, EventOut)
 
 
 def _written(request, change):
